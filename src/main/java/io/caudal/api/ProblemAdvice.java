@@ -1,0 +1,114 @@
+package io.caudal.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every failure into an RFC 9457 problem with the contract's {@code code}. Client mistakes
+ * are 4xx with a sentence naming what was wrong; nothing internal (class names, paths, stack
+ * traces) is ever sent.
+ */
+@RestControllerAdvice
+class ProblemAdvice extends ResponseEntityExceptionHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProblemAdvice.class);
+
+	@ExceptionHandler(CaudalException.class)
+	ResponseEntity<Object> caudal(CaudalException ex) {
+		return Problems.response(Problems.of(ex.code(), ex.getMessage(), ex.properties()));
+	}
+
+	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
+	ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex) {
+		return Problems.response(Problems.of(ErrorCode.INVALID_REQUEST,
+				"Parameter '" + ex.getName() + "' has an invalid value '" + ex.getValue() + "'.", Map.of()));
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<Object> unexpected(Exception ex) {
+		logger.error("Request failed unexpectedly.", ex);
+		return Problems.response(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL_ERROR,
+				"The server failed to handle the request; the failure has been logged.", Map.of()));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		RequestTooLargeException tooLarge = causeOf(ex, RequestTooLargeException.class);
+		if (tooLarge != null) {
+			return Problems.response(Problems.of(ErrorCode.REQUEST_TOO_LARGE, tooLarge.getMessage(),
+					Map.of("maxBytes", tooLarge.maxBytes())));
+		}
+		return Problems.response(Problems.of(ErrorCode.INVALID_REQUEST, unreadableBody(ex), Map.of()));
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		String detail = (body instanceof ProblemDetail problem && problem.getDetail() != null) ? problem.getDetail()
+				: HttpStatus.valueOf(statusCode.value()).getReasonPhrase();
+		ProblemDetail problem = Problems.of(statusCode, ErrorCode.INVALID_REQUEST, detail, Map.of());
+		return ResponseEntity.status(statusCode)
+			.headers(headers)
+			.contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problem);
+	}
+
+	/** A sentence about what is wrong with the body, naming the field, never a Java type. */
+	private static String unreadableBody(HttpMessageNotReadableException ex) {
+		JacksonException jackson = causeOf(ex, JacksonException.class);
+		if (jackson instanceof UnrecognizedPropertyException unknown) {
+			return "Unknown field '" + path(unknown) + "'.";
+		}
+		if (jackson instanceof InvalidFormatException || jackson instanceof MismatchedInputException) {
+			String field = path((JacksonException) jackson);
+			return field.isEmpty() ? "The request body does not have the expected shape."
+					: "Field '" + field + "' has the wrong type or an invalid value.";
+		}
+		if (jackson instanceof StreamReadException) {
+			return "The request body is not valid JSON: " + jackson.getOriginalMessage() + ".";
+		}
+		return "The request body is missing or unreadable.";
+	}
+
+	private static String path(JacksonException ex) {
+		List<JacksonException.Reference> references = ex.getPath();
+		return references.stream()
+			.map(ref -> (ref.getPropertyName() != null) ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+			.collect(Collectors.joining("."))
+			.replace(".[", "[");
+	}
+
+	private static <T extends Throwable> T causeOf(Throwable ex, Class<T> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,198 @@
+package io.caudal.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+import io.caudal.log.Header;
+import io.caudal.topic.FetchPosition;
+import io.caudal.topic.FetchService;
+import io.caudal.topic.Fetched;
+import io.caudal.topic.ProduceRecord;
+import io.caudal.topic.ProduceService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Tag(name = "Records", description = "Produce records and fetch them by offset or time")
+class RecordController {
+
+	private final ProduceService produceService;
+
+	private final FetchService fetchService;
+
+	private final JsonMapper json;
+
+	RecordController(ProduceService produceService, FetchService fetchService, JsonMapper json) {
+		this.produceService = produceService;
+		this.fetchService = fetchService;
+		this.json = json;
+	}
+
+	@PostMapping(path = "/topics/{topic}/records", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Produce records",
+			description = "Appends records; each answer entry gives a record's partition, offset and timestamp, in "
+					+ "request order. A keyed record goes to Kafka's partition for its key (murmur2), unkeyed records "
+					+ "of one request go together to the next partition in rotation, `partition` forces one. The "
+					+ "answer comes once the records are durable: fsynced when the topic's flush.ms is 0 (default). "
+					+ "The request is checked whole first: a bad record means nothing is written.")
+	@ApiResponse(responseCode = "200", description = "Stored")
+	@ApiResponse(responseCode = "400", description = "Malformed request (INVALID_REQUEST)")
+	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
+	@ApiResponse(responseCode = "413", description = "RECORD_TOO_LARGE or REQUEST_TOO_LARGE; nothing written")
+	@ApiResponse(responseCode = "503", description = "STORAGE_ERROR: a write or fsync failed; nothing acknowledged")
+	CompletableFuture<RecordResponses.Produced> produce(@Parameter(example = "orders") @PathVariable String topic,
+			@RequestBody RecordRequests.Produce request) {
+		return this.produceService.produce(topic, decode(request)).thenApply(RecordResponses.Produced::new);
+	}
+
+	@GetMapping(path = "/topics/{topic}/partitions/{partition}/records", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Fetch records from a partition",
+			description = "Reads from `offset` (a number, `earliest` or `latest`) or from the first record at or "
+					+ "after `timestamp`; neither means `latest`. At least one record comes back when one is "
+					+ "available, even past maxBytes. With `waitMs` the answer comes as soon as a record arrives, "
+					+ "or empty when the wait ends. Values above the server caps are lowered to them "
+					+ "(defaults: 10000 records, 8 MiB, 30000 ms).")
+	@ApiResponse(responseCode = "200", description = "Records, the next offset and the partition's bounds",
+			content = @Content(mediaType = "application/json", examples = @ExampleObject(value = """
+					{"records":[{"topic":"orders","partition":0,"offset":4,"timestamp":1764000000000,\
+					"key":"user-42","value":{"amount":10},"headers":{"source":"web"}}],\
+					"nextOffset":5,"startOffset":0,"endOffset":5}""")))
+	@ApiResponse(responseCode = "400", description = "Bad parameters (INVALID_REQUEST)")
+	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
+	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE, with startOffset and endOffset")
+	CompletableFuture<Fetched> fetch(@Parameter(example = "orders") @PathVariable String topic,
+			@Parameter(example = "0") @PathVariable int partition,
+			@Parameter(description = "A number, `earliest` or `latest`", example = "earliest") @RequestParam(
+					required = false) String offset,
+			@Parameter(description = "Epoch ms: start at the first record at or after it") @RequestParam(
+					required = false) Long timestamp,
+			@RequestParam(defaultValue = "500") int maxRecords, @RequestParam(defaultValue = "1048576") int maxBytes,
+			@Parameter(description = "How long to wait for a first record, in ms") @RequestParam(
+					defaultValue = "0") long waitMs) {
+		requireAtLeast("maxRecords", maxRecords, 1);
+		requireAtLeast("maxBytes", maxBytes, 1);
+		requireAtLeast("waitMs", waitMs, 0);
+		return this.fetchService.fetch(topic, partition, position(offset, timestamp), maxRecords, maxBytes, waitMs);
+	}
+
+	@GetMapping(path = "/topics/{topic}/partitions/{partition}/offsets", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Find the offset for a point in time",
+			description = "The first offset whose record timestamp is at or after `timestamp`, or the end offset "
+					+ "when there is none.")
+	@ApiResponse(responseCode = "200", description = "The offset")
+	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
+	RecordResponses.Offset offsetForTimestamp(@Parameter(example = "orders") @PathVariable String topic,
+			@Parameter(example = "0") @PathVariable int partition,
+			@Parameter(description = "Epoch ms", example = "1764000000000") @RequestParam long timestamp) {
+		requireAtLeast("timestamp", timestamp, 0);
+		return new RecordResponses.Offset(this.fetchService.offsetForTimestamp(topic, partition, timestamp));
+	}
+
+	private static FetchPosition position(String offset, Long timestamp) {
+		if (offset != null && timestamp != null) {
+			throw invalid("Give 'offset' or 'timestamp', not both.");
+		}
+		if (timestamp != null) {
+			requireAtLeast("timestamp", timestamp, 0);
+			return new FetchPosition.AtTimestamp(timestamp);
+		}
+		if (offset == null || offset.equals("latest")) {
+			return new FetchPosition.Latest();
+		}
+		if (offset.equals("earliest")) {
+			return new FetchPosition.Earliest();
+		}
+		try {
+			return new FetchPosition.AtOffset(Long.parseLong(offset));
+		}
+		catch (NumberFormatException ex) {
+			throw invalid("Parameter 'offset' must be a whole number, 'earliest' or 'latest', not '" + offset + "'.");
+		}
+	}
+
+	private List<ProduceRecord> decode(RecordRequests.Produce request) {
+		if (request.records() == null || request.records().isEmpty()) {
+			throw invalid("Field 'records' must hold at least one record.");
+		}
+		List<ProduceRecord> records = new ArrayList<>(request.records().size());
+		for (int i = 0; i < request.records().size(); i++) {
+			records.add(decode(i, request.records().get(i)));
+		}
+		return records;
+	}
+
+	private ProduceRecord decode(int index, RecordRequests.Record record) {
+		if (record == null) {
+			throw invalid("Record " + index + " is null.");
+		}
+		if (record.key() != null && record.keyBytes() != null) {
+			throw invalid("Record " + index + " has both 'key' and 'keyBytes'; give one.");
+		}
+		if (record.value() != null && record.valueBytes() != null) {
+			throw invalid("Record " + index + " has both 'value' and 'valueBytes'; give one.");
+		}
+		byte[] key = (record.keyBytes() != null) ? base64(index, "keyBytes", record.keyBytes())
+				: (record.key() != null) ? record.key().getBytes(StandardCharsets.UTF_8) : null;
+		byte[] value = (record.valueBytes() != null) ? base64(index, "valueBytes", record.valueBytes())
+				: jsonValue(record.value());
+		return new ProduceRecord(key, value, headers(record.headers()), record.partition(), record.timestamp());
+	}
+
+	private byte[] jsonValue(JsonNode value) {
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		return this.json.writeValueAsBytes(value);
+	}
+
+	private static List<Header> headers(Map<String, String> headers) {
+		if (headers == null) {
+			return List.of();
+		}
+		List<Header> list = new ArrayList<>(headers.size());
+		headers.forEach((name, value) -> list
+			.add(new Header(name, (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null)));
+		return list;
+	}
+
+	private static byte[] base64(int index, String field, String text) {
+		try {
+			return Base64.getDecoder().decode(text);
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid("Record " + index + " field '" + field + "' is not valid base64.");
+		}
+	}
+
+	private static void requireAtLeast(String name, long value, long min) {
+		if (value < min) {
+			throw invalid("Parameter '" + name + "' must be at least " + min + ", not " + value + ".");
+		}
+	}
+
+	private static CaudalException invalid(String detail) {
+		return new CaudalException(ErrorCode.INVALID_REQUEST, detail);
+	}
+
+}

@@ -1,0 +1,91 @@
+package io.caudal.api;
+
+import java.net.URI;
+import java.util.List;
+
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+import io.caudal.topic.TopicRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping(path = "/topics", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Topics", description = "Create, list, describe, grow and delete topics")
+class TopicController {
+
+	private final TopicRegistry topics;
+
+	TopicController(TopicRegistry topics) {
+		this.topics = topics;
+	}
+
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Create a topic",
+			description = "Creates a topic with empty partitions. Unknown config keys and bad values are refused.")
+	@ApiResponse(responseCode = "201", description = "Created; Location names the topic")
+	@ApiResponse(responseCode = "400", description = "Bad name (INVALID_TOPIC_NAME), count (INVALID_REQUEST) or config (INVALID_CONFIG)")
+	@ApiResponse(responseCode = "409", description = "TOPIC_EXISTS")
+	ResponseEntity<TopicResponses.Description> create(@RequestBody TopicRequests.Create request) {
+		if (request.name() == null) {
+			throw new CaudalException(ErrorCode.INVALID_REQUEST, "Field 'name' is required.");
+		}
+		int partitions = (request.partitions() != null) ? request.partitions() : 1;
+		var description = TopicResponses.Description.of(this.topics.create(request.name(), partitions, request.config()));
+		return ResponseEntity.created(URI.create("/topics/" + request.name())).body(description);
+	}
+
+	@GetMapping
+	@Operation(summary = "List topics", description = "Every topic with its partition count, sorted by name.")
+	List<TopicResponses.Summary> list() {
+		return this.topics.list().stream().map(TopicResponses.Summary::of).toList();
+	}
+
+	@GetMapping("/{topic}")
+	@Operation(summary = "Describe a topic",
+			description = "The topic's settings in force and, per partition, its start offset, end offset "
+					+ "(the offset the next record gets) and size on disk.")
+	@ApiResponse(responseCode = "200", description = "The topic")
+	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
+	TopicResponses.Description describe(@Parameter(example = "orders") @PathVariable String topic) {
+		return TopicResponses.Description.of(this.topics.describe(topic));
+	}
+
+	@PatchMapping(path = "/{topic}", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Grow a topic or change its settings",
+			description = "Adds partitions (never removes them) and/or changes settings. Growing a topic remaps "
+					+ "keys: later records of a key may land on another partition than earlier ones, as in Kafka.")
+	@ApiResponse(responseCode = "200", description = "The updated topic")
+	@ApiResponse(responseCode = "400", description = "Fewer partitions than now (INVALID_REQUEST) or a bad config (INVALID_CONFIG)")
+	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
+	TopicResponses.Description update(@Parameter(example = "orders") @PathVariable String topic,
+			@RequestBody TopicRequests.Update request) {
+		if (request.partitions() == null && request.config() == null) {
+			throw new CaudalException(ErrorCode.INVALID_REQUEST, "Give 'partitions', 'config' or both.");
+		}
+		return TopicResponses.Description.of(this.topics.update(topic, request.partitions(), request.config()));
+	}
+
+	@DeleteMapping("/{topic}")
+	@Operation(summary = "Delete a topic", description = "Removes the topic, its files and every group's committed offsets for it.")
+	@ApiResponse(responseCode = "204", description = "Deleted")
+	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
+	ResponseEntity<Void> delete(@Parameter(example = "orders") @PathVariable String topic) {
+		this.topics.delete(topic);
+		return ResponseEntity.noContent().build();
+	}
+
+}

@@ -1,0 +1,49 @@
+package io.caudal.api;
+
+import java.util.List;
+import java.util.Map;
+
+import io.caudal.topic.PartitionState;
+import io.caudal.topic.Topic;
+import io.caudal.topic.TopicDescription;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** The bodies of topic administration answers. */
+final class TopicResponses {
+
+	private TopicResponses() {
+	}
+
+	@Schema(example = """
+			{"name":"orders","partitions":3}""")
+	record Summary(String name, int partitions) {
+
+		static Summary of(Topic topic) {
+			return new Summary(topic.name(), topic.partitions());
+		}
+
+	}
+
+	@Schema(example = """
+			{"name":"orders","partitions":1,"config":{"cleanup.policy":"delete","flush.ms":0,"index.interval.bytes":4096,\
+			"max.message.bytes":1048588,"retention.bytes":-1,"retention.ms":604800000,"segment.bytes":1073741824},\
+			"partitionInfo":[{"partition":0,"startOffset":0,"endOffset":42,"sizeBytes":5130}]}""")
+	record Description(String name, int partitions, Map<String, Object> config, List<PartitionInfo> partitionInfo) {
+
+		static Description of(TopicDescription description) {
+			Topic topic = description.topic();
+			return new Description(topic.name(), topic.partitions(), topic.config().effective(),
+					description.partitions().stream().map(PartitionInfo::of).toList());
+		}
+
+	}
+
+	record PartitionInfo(int partition, long startOffset, long endOffset, long sizeBytes) {
+
+		static PartitionInfo of(PartitionState state) {
+			return new PartitionInfo(state.partition(), state.startOffset(), state.endOffset(), state.sizeBytes());
+		}
+
+	}
+
+}

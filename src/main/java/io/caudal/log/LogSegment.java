@@ -1,0 +1,709 @@
+package io.caudal.log;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.caudal.log.RecordBatches.BatchHeader;
+import io.caudal.log.TimeIndex.TimestampOffset;
+
+/**
+ * One segment of a partition: the record batches of a contiguous range of offsets starting at its base offset, and
+ * their two sparse indexes.
+ * <p>
+ * On disk: {@code <base offset>.log} is a plain sequence of Kafka v2 record batches with no header of our own, so
+ * Kafka's tools can read it; {@code .index} is the {@link OffsetIndex} and {@code .timeindex} the
+ * {@link TimeIndex}.
+ * <p>
+ * Threading: one writer thread (the partition's) appends, flushes, rolls back and {@link #publish() publishes}.
+ * Readers of any thread take no lock: they read with positional reads up to the size of the last publication and
+ * see the indexes as of that publication, so they never see a batch that is partly written or not yet fsynced.
+ * Readers hold a reference ({@link #retain()}/{@link #release()}) so that a segment deleted by retention is closed
+ * only after its last reader is done.
+ */
+final class LogSegment {
+
+	private static final Logger log = LoggerFactory.getLogger(LogSegment.class);
+
+	private static final int SCAN_WINDOW_BYTES = 64 * 1024;
+
+	private static final int MIN_READ_WINDOW_BYTES = 8 * 1024;
+
+	private static final int MAX_READ_WINDOW_BYTES = 1024 * 1024;
+
+	private final String logName;
+
+	private final long baseOffset;
+
+	private final Path dir;
+
+	private final Path file;
+
+	private final FileChannel channel;
+
+	private final OffsetIndex offsetIndex;
+
+	private final TimeIndex timeIndex;
+
+	private final AtomicInteger references = new AtomicInteger(1);
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private volatile boolean deleteWhenReleased;
+
+	// The writer's state, ahead of the published one while a write is in progress.
+	private int size;
+
+	private long nextOffset;
+
+	private long maxTimestamp = -1;
+
+	private long offsetOfMaxTimestamp = -1;
+
+	private int bytesSinceLastIndexEntry;
+
+	private volatile State published;
+
+	/**
+	 * What readers may see of the segment.
+	 *
+	 * @param size bytes of whole, published batches
+	 * @param nextOffset one past the last published offset
+	 * @param maxTimestamp the largest published timestamp, or -1 if the segment is empty
+	 * @param offsetOfMaxTimestamp the last offset of the batch holding it
+	 * @param bytesSinceLastIndexEntry the writer's counter, restored on rollback
+	 */
+	private record State(int size, long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp,
+			int bytesSinceLastIndexEntry) {
+	}
+
+	/**
+	 * Where a scan stopped.
+	 *
+	 * @param validBytes the position after the last acceptable batch
+	 * @param problem why the scan stopped before the end, or null
+	 */
+	record ScanResult(int validBytes, String problem) {
+	}
+
+	@FunctionalInterface
+	private interface BatchVisitor {
+
+		/** Returns why the batch is not acceptable, or null to go on. */
+		String visit(BatchHeader header, int position) throws IOException;
+
+	}
+
+	private LogSegment(String logName, Path dir, long baseOffset, FileChannel channel, OffsetIndex offsetIndex,
+			TimeIndex timeIndex, int size) {
+		this.logName = logName;
+		this.dir = dir;
+		this.baseOffset = baseOffset;
+		this.file = LogFiles.logFile(dir, baseOffset);
+		this.channel = channel;
+		this.offsetIndex = offsetIndex;
+		this.timeIndex = timeIndex;
+		this.size = size;
+		this.nextOffset = baseOffset;
+		publish();
+	}
+
+	/** Creates an empty segment, replacing files of the same name. */
+	static LogSegment create(Path dir, long baseOffset, String logName, ChannelFactory channels) throws IOException {
+		FileChannel channel = channels.open(LogFiles.logFile(dir, baseOffset), StandardOpenOption.CREATE,
+				StandardOpenOption.READ, StandardOpenOption.WRITE);
+		try {
+			channel.truncate(0);
+			OffsetIndex offsetIndex = OffsetIndex.create(logName, LogFiles.indexFile(dir, baseOffset), baseOffset,
+					channels);
+			TimeIndex timeIndex = TimeIndex.create(logName, LogFiles.timeIndexFile(dir, baseOffset), baseOffset,
+					channels);
+			return new LogSegment(logName, dir, baseOffset, channel, offsetIndex, timeIndex, 0);
+		}
+		catch (IOException | RuntimeException ex) {
+			closeQuietly(channel, ex);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Opens an existing segment. It is not usable until {@link #load(int)} or {@link #recover(int)} has described
+	 * its content.
+	 */
+	static LogSegment open(Path dir, long baseOffset, String logName, ChannelFactory channels) throws IOException {
+		Path file = LogFiles.logFile(dir, baseOffset);
+		FileChannel channel = channels.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+		try {
+			long size = channel.size();
+			if (size > Integer.MAX_VALUE) {
+				throw new IOException(logName + " - Segment " + file + " is " + size
+						+ " bytes; a segment holds at most 2 GiB.");
+			}
+			OffsetIndex offsetIndex = OffsetIndex.load(logName, LogFiles.indexFile(dir, baseOffset), baseOffset,
+					channels);
+			TimeIndex timeIndex = TimeIndex.load(logName, LogFiles.timeIndexFile(dir, baseOffset), baseOffset,
+					channels);
+			return new LogSegment(logName, dir, baseOffset, channel, offsetIndex, timeIndex, (int) size);
+		}
+		catch (IOException | RuntimeException ex) {
+			closeQuietly(channel, ex);
+			throw ex;
+		}
+	}
+
+	long baseOffset() {
+		return this.baseOffset;
+	}
+
+	Path file() {
+		return this.file;
+	}
+
+	/** Published size in bytes (any thread). */
+	int sizeInBytes() {
+		return this.published.size();
+	}
+
+	/** One past the last published offset (any thread). */
+	long nextOffset() {
+		return this.published.nextOffset();
+	}
+
+	/** The largest published record timestamp, or -1 if the segment is empty (any thread). */
+	long maxTimestamp() {
+		return this.published.maxTimestamp();
+	}
+
+	/** The writer's size in bytes, published or not. */
+	int pendingSizeInBytes() {
+		return this.size;
+	}
+
+	/**
+	 * Describes a segment known to have been fsynced (cleanly closed, or rolled before the recovery point) without
+	 * reading it all: trusts the indexes if they pass their checks, and reads only the batch headers after the
+	 * last offset index entry. Rebuilds the indexes from the whole segment (with a WARN) if they fail their checks.
+	 * @return false if a batch fails its checks: everything after it is unreadable, and the caller decides whether
+	 * to {@link #recover(int) truncate}
+	 */
+	boolean load(int indexIntervalBytes) throws IOException {
+		String problem = this.offsetIndex.problem(this.size);
+		if (problem == null) {
+			problem = loadTail();
+		}
+		if (problem == null) {
+			problem = this.timeIndex.problem(this.nextOffset);
+		}
+		boolean intact = true;
+		if (problem != null) {
+			log.warn("{} - Rebuilding the indexes of {} from the log: {}.", this.logName, this.file, problem);
+			ScanResult scan = rebuildIndexes(indexIntervalBytes);
+			if (scan.problem() != null) {
+				log.warn("{} - {} holds an invalid batch at position {} ({}); offsets from {} on cannot be read.",
+						this.logName, this.file, scan.validBytes(), scan.problem(), this.nextOffset);
+				intact = false;
+			}
+		}
+		publish();
+		return intact;
+	}
+
+	/**
+	 * Recovers a segment that may not have been fsynced: reads every batch and checks its CRC, framing and offsets,
+	 * rebuilds both indexes, and truncates the file at the first batch that fails (a torn tail), then fsyncs.
+	 * @return the bytes cut off; more than 0 means the log ends in this segment
+	 */
+	long recover(int indexIntervalBytes) throws IOException {
+		ScanResult scan = rebuildIndexes(indexIntervalBytes);
+		long cut = this.size - scan.validBytes();
+		if (scan.problem() != null) {
+			log.warn("{} - Truncating {} at position {}, cutting {} bytes: {}.", this.logName, this.file,
+					scan.validBytes(), cut, scan.problem());
+			this.channel.truncate(scan.validBytes());
+			this.size = scan.validBytes();
+		}
+		flushAll();
+		publish();
+		return cut;
+	}
+
+	/**
+	 * Writes a batch whose offsets are assigned at the end of the segment (writer thread). Readers see it after the
+	 * next {@link #publish()}.
+	 * @param batch the batch bytes from position to limit; unchanged
+	 */
+	void append(ByteBuffer batch, long lastOffset, long batchMaxTimestamp, int indexIntervalBytes)
+			throws IOException {
+		int position = this.size;
+		ByteBuffer bytes = batch.duplicate();
+		int batchSize = bytes.remaining();
+		while (bytes.hasRemaining()) {
+			this.channel.write(bytes, position + (bytes.position() - batch.position()));
+		}
+		this.size = position + batchSize;
+		track(lastOffset, batchMaxTimestamp, position, batchSize, indexIntervalBytes);
+	}
+
+	/** Fsyncs the batches written (writer thread). */
+	void flush() throws IOException {
+		this.channel.force(true);
+	}
+
+	/**
+	 * Prepares the segment to stop being the active one, or to be closed cleanly (writer thread): records its
+	 * largest timestamp in the time index, fsyncs the log and both indexes, and closes the index files.
+	 */
+	void onBecomeInactive() throws IOException {
+		if (this.maxTimestamp >= 0) {
+			this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+		}
+		flushAll();
+		this.offsetIndex.closeChannel();
+		this.timeIndex.closeChannel();
+	}
+
+	/** Makes everything written so far visible to readers (writer thread). */
+	void publish() {
+		this.offsetIndex.publish();
+		this.timeIndex.publish();
+		this.published = new State(this.size, this.nextOffset, this.maxTimestamp, this.offsetOfMaxTimestamp,
+				this.bytesSinceLastIndexEntry);
+	}
+
+	/**
+	 * Forgets everything written since the last publication (writer thread): truncates the log and the indexes
+	 * back to the published state and fsyncs, so a failed write leaves nothing behind.
+	 */
+	void rollback() throws IOException {
+		State state = this.published;
+		this.size = state.size();
+		this.nextOffset = state.nextOffset();
+		this.maxTimestamp = state.maxTimestamp();
+		this.offsetOfMaxTimestamp = state.offsetOfMaxTimestamp();
+		this.bytesSinceLastIndexEntry = state.bytesSinceLastIndexEntry();
+		this.offsetIndex.rollback();
+		this.timeIndex.rollback();
+		this.channel.truncate(this.size);
+		this.channel.force(true);
+	}
+
+	/**
+	 * Adds the published records with offsets from {@code fromOffset} on to {@code collector} until it is full
+	 * (any thread). Checks the CRC of every batch it decodes.
+	 * @throws CorruptRecordException if a batch fails its checks
+	 */
+	void read(long fromOffset, RecordCollector collector) throws IOException {
+		int limit = this.published.size();
+		int window = (int) Math.min(Math.max(collector.remainingBytes(), MIN_READ_WINDOW_BYTES),
+				MAX_READ_WINDOW_BYTES);
+		FileWindow reader = new FileWindow(this.channel, limit, window);
+		int position = this.offsetIndex.lookup(fromOffset);
+		while (position < limit && !collector.isFull()) {
+			BatchHeader header = header(reader, position, limit);
+			if (header.baseOffset() >= collector.endOffset()) {
+				return;
+			}
+			if (header.lastOffset() >= fromOffset) {
+				ByteBuffer batch = validBatch(reader, position, header);
+				try {
+					RecordBatches.forEachRecord(batch, fromOffset, collector::offer);
+				}
+				catch (CorruptRecordException ex) {
+					throw corrupt(position, ex);
+				}
+			}
+			position += header.sizeInBytes();
+		}
+	}
+
+	/**
+	 * The first published offset from {@code fromOffset} on whose timestamp is at least {@code timestamp}, or -1
+	 * (any thread). Starts after the last time index entry older than {@code timestamp} and reads batch headers
+	 * from there: the batches between two time index entries when timestamps grow with offsets.
+	 * @throws CorruptRecordException if the batch holding the answer fails its checks
+	 */
+	long offsetForTimestamp(long timestamp) throws IOException {
+		State state = this.published;
+		if (state.maxTimestamp() < timestamp) {
+			return -1;
+		}
+		TimestampOffset before = this.timeIndex.lastBefore(timestamp);
+		long fromOffset = (before != null) ? before.offset() + 1 : this.baseOffset;
+		FileWindow reader = new FileWindow(this.channel, state.size(), SCAN_WINDOW_BYTES);
+		int position = this.offsetIndex.lookup(fromOffset);
+		while (position < state.size()) {
+			BatchHeader header = header(reader, position, state.size());
+			if (header.lastOffset() >= fromOffset && header.maxTimestamp() >= timestamp) {
+				ByteBuffer batch = validBatch(reader, position, header);
+				long[] found = { -1 };
+				try {
+					RecordBatches.forEachRecord(batch, fromOffset, record -> {
+						if (record.timestamp() >= timestamp) {
+							found[0] = record.offset();
+							return false;
+						}
+						return true;
+					});
+				}
+				catch (CorruptRecordException ex) {
+					throw corrupt(position, ex);
+				}
+				if (found[0] >= 0) {
+					return found[0];
+				}
+			}
+			position += header.sizeInBytes();
+		}
+		return -1;
+	}
+
+	/**
+	 * Takes a reader's reference (any thread).
+	 * @return false if the segment was closed or deleted: do not read it
+	 */
+	boolean retain() {
+		while (true) {
+			int count = this.references.get();
+			// Once closed, no new reader: one that lost a race with retention must not start on a deleted segment.
+			if (count == 0 || this.closed.get()) {
+				return false;
+			}
+			if (this.references.compareAndSet(count, count + 1)) {
+				return true;
+			}
+		}
+	}
+
+	/** Drops a reference taken by {@link #retain()}; the last one out closes the files. */
+	void release() {
+		if (this.references.decrementAndGet() == 0) {
+			closeFiles();
+		}
+	}
+
+	/** Closes the segment once its readers are done. Idempotent. */
+	void close() {
+		if (this.closed.compareAndSet(false, true)) {
+			release();
+		}
+	}
+
+	/** Closes the segment and deletes its files once its readers are done. */
+	void closeAndDelete() {
+		this.deleteWhenReleased = true;
+		close();
+	}
+
+	/** Fsyncs the log and both indexes (writer thread). */
+	private void flushAll() throws IOException {
+		this.channel.force(true);
+		this.offsetIndex.flush();
+		this.timeIndex.flush();
+	}
+
+	/**
+	 * Records a batch just written or scanned at {@code position}: index entries every
+	 * {@code indexIntervalBytes}, largest timestamp, next offset. The same rule whether appending or rebuilding,
+	 * so a rebuilt index equals the one written.
+	 */
+	private void track(long lastOffset, long batchMaxTimestamp, int position, int batchSize, int indexIntervalBytes)
+			throws IOException {
+		if (batchMaxTimestamp > this.maxTimestamp) {
+			this.maxTimestamp = batchMaxTimestamp;
+			this.offsetOfMaxTimestamp = lastOffset;
+		}
+		if (this.bytesSinceLastIndexEntry > indexIntervalBytes) {
+			this.offsetIndex.append(lastOffset, position);
+			this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+			this.bytesSinceLastIndexEntry = 0;
+		}
+		this.bytesSinceLastIndexEntry += batchSize;
+		this.nextOffset = lastOffset + 1;
+	}
+
+	/**
+	 * Reads the batch headers after the last offset index entry to find the end offset and largest timestamp.
+	 * @return why the tail or indexes cannot be trusted, or null
+	 */
+	private String loadTail() throws IOException {
+		TimestampOffset lastTime = this.timeIndex.last();
+		this.maxTimestamp = (lastTime != null) ? lastTime.timestamp() : -1;
+		this.offsetOfMaxTimestamp = (lastTime != null) ? lastTime.offset() : -1;
+		boolean indexed = this.offsetIndex.count() > 0;
+		int from = this.offsetIndex.lastPosition();
+		long indexedOffset = this.offsetIndex.lastOffset();
+		this.nextOffset = this.baseOffset;
+		this.bytesSinceLastIndexEntry = 0;
+		ScanResult scan = scan(from, this.size, false, (header, position) -> {
+			if (position == from && indexed) {
+				if (header.lastOffset() != indexedOffset) {
+					return "the last offset index entry names offset " + indexedOffset + " but the batch at position "
+							+ position + " ends at offset " + header.lastOffset();
+				}
+			}
+			else if (header.baseOffset() != this.nextOffset) {
+				return "the batch at position " + position + " starts at offset " + header.baseOffset()
+						+ " instead of " + this.nextOffset;
+			}
+			if (header.maxTimestamp() > this.maxTimestamp) {
+				this.maxTimestamp = header.maxTimestamp();
+				this.offsetOfMaxTimestamp = header.lastOffset();
+			}
+			this.bytesSinceLastIndexEntry += header.sizeInBytes();
+			this.nextOffset = header.lastOffset() + 1;
+			return null;
+		});
+		return (scan.problem() != null) ? "after the last index entry, " + scan.problem() : null;
+	}
+
+	/**
+	 * Empties both indexes and rebuilds them from every batch whose CRC, framing and offsets check out, stopping
+	 * at the first that does not.
+	 */
+	private ScanResult rebuildIndexes(int indexIntervalBytes) throws IOException {
+		this.offsetIndex.create();
+		this.timeIndex.create();
+		this.nextOffset = this.baseOffset;
+		this.maxTimestamp = -1;
+		this.offsetOfMaxTimestamp = -1;
+		this.bytesSinceLastIndexEntry = 0;
+		ScanResult scan = scan(0, this.size, true, (header, position) -> {
+			if (header.baseOffset() != this.nextOffset) {
+				return "the batch starts at offset " + header.baseOffset() + " instead of " + this.nextOffset;
+			}
+			track(header.lastOffset(), header.maxTimestamp(), position, header.sizeInBytes(), indexIntervalBytes);
+			return null;
+		});
+		if (this.maxTimestamp >= 0) {
+			this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+		}
+		return scan;
+	}
+
+	/** Walks the batches in {@code [from, to)}, checking framing and, if asked, CRCs. */
+	private ScanResult scan(int from, int to, boolean checkCrc, BatchVisitor visitor) throws IOException {
+		FileWindow reader = new FileWindow(this.channel, to, SCAN_WINDOW_BYTES);
+		int position = from;
+		while (position < to) {
+			if (to - position < RecordBatches.HEADER_SIZE) {
+				return new ScanResult(position, "the last " + (to - position) + " bytes are too few for a batch");
+			}
+			BatchHeader header;
+			try {
+				header = RecordBatches.header(reader.slice(position, RecordBatches.HEADER_SIZE), 0);
+				if (header.sizeInBytes() > to - position) {
+					return new ScanResult(position, "the batch of " + header.sizeInBytes() + " bytes at position "
+							+ position + " is cut short after " + (to - position) + " bytes");
+				}
+				if (checkCrc) {
+					RecordBatches.ensureValid(reader.slice(position, header.sizeInBytes()));
+				}
+			}
+			catch (CorruptRecordException ex) {
+				return new ScanResult(position, ex.getMessage());
+			}
+			String problem = visitor.visit(header, position);
+			if (problem != null) {
+				return new ScanResult(position, problem);
+			}
+			position += header.sizeInBytes();
+		}
+		return new ScanResult(position, null);
+	}
+
+	private BatchHeader header(FileWindow reader, int position, int limit) throws IOException {
+		if (limit - position < RecordBatches.HEADER_SIZE) {
+			throw corrupt(position, new CorruptRecordException(
+					"only " + (limit - position) + " bytes remain, too few for a batch", null));
+		}
+		BatchHeader header;
+		try {
+			header = RecordBatches.header(reader.slice(position, RecordBatches.HEADER_SIZE), 0);
+		}
+		catch (CorruptRecordException ex) {
+			throw corrupt(position, ex);
+		}
+		if (header.sizeInBytes() > limit - position) {
+			throw corrupt(position, new CorruptRecordException("the batch of " + header.sizeInBytes()
+					+ " bytes runs past the end of the segment at " + limit, null));
+		}
+		return header;
+	}
+
+	private ByteBuffer validBatch(FileWindow reader, int position, BatchHeader header) throws IOException {
+		ByteBuffer batch = reader.slice(position, header.sizeInBytes());
+		try {
+			RecordBatches.ensureValid(batch);
+		}
+		catch (CorruptRecordException ex) {
+			throw corrupt(position, ex);
+		}
+		return batch;
+	}
+
+	private CorruptRecordException corrupt(int position, CorruptRecordException cause) {
+		return new CorruptRecordException(this.logName + " - The batch at position " + position + " of " + this.file
+				+ " is corrupt and is not served: " + cause.getMessage() + ".", cause);
+	}
+
+	private void closeFiles() {
+		try {
+			this.channel.close();
+		}
+		catch (IOException ex) {
+			log.warn("{} - Closing {} failed.", this.logName, this.file, ex);
+		}
+		this.offsetIndex.closeChannel();
+		this.timeIndex.closeChannel();
+		if (this.deleteWhenReleased) {
+			for (Path path : List.of(this.file, LogFiles.indexFile(this.dir, this.baseOffset),
+					LogFiles.timeIndexFile(this.dir, this.baseOffset))) {
+				try {
+					Files.deleteIfExists(path);
+				}
+				catch (IOException ex) {
+					log.warn("{} - Deleting {} failed.", this.logName, path, ex);
+				}
+			}
+		}
+	}
+
+	private static void closeQuietly(FileChannel channel, Exception primary) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			primary.addSuppressed(ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.file.toString();
+	}
+
+	/**
+	 * Collects records for one read across segments, enforcing its limits. Not thread-safe: one per read.
+	 */
+	static final class RecordCollector {
+
+		private final List<StoredRecord> records = new ArrayList<>();
+
+		private final int maxRecords;
+
+		private final long maxBytes;
+
+		private final long endOffset;
+
+		private long bytes;
+
+		private boolean full;
+
+		/**
+		 * @param maxRecords the most records, at least 1
+		 * @param maxBytes the most bytes, as {@link StoredRecord#sizeInBytes()} counts them; the first record is
+		 * taken whatever its size
+		 * @param endOffset the published end offset when the read began; records from it on are not taken
+		 */
+		RecordCollector(int maxRecords, long maxBytes, long endOffset) {
+			this.maxRecords = maxRecords;
+			this.maxBytes = maxBytes;
+			this.endOffset = endOffset;
+		}
+
+		/** Takes the record if it fits; returns whether more may follow. */
+		boolean offer(StoredRecord record) {
+			if (record.offset() >= this.endOffset) {
+				this.full = true;
+				return false;
+			}
+			int recordBytes = record.sizeInBytes();
+			if (!this.records.isEmpty() && this.bytes + recordBytes > this.maxBytes) {
+				this.full = true;
+				return false;
+			}
+			this.records.add(record);
+			this.bytes += recordBytes;
+			this.full = this.records.size() >= this.maxRecords || this.bytes >= this.maxBytes;
+			return !this.full;
+		}
+
+		boolean isFull() {
+			return this.full;
+		}
+
+		long endOffset() {
+			return this.endOffset;
+		}
+
+		long remainingBytes() {
+			return Math.max(this.maxBytes - this.bytes, 0);
+		}
+
+		List<StoredRecord> records() {
+			return Collections.unmodifiableList(this.records);
+		}
+
+	}
+
+	/**
+	 * Positional reads through a window buffer, so that walking many small batches costs one read per window
+	 * instead of two per batch. A slice stays valid until the next call. Not thread-safe: one per read.
+	 */
+	private static final class FileWindow {
+
+		private final FileChannel channel;
+
+		private final int limit;
+
+		private final int windowBytes;
+
+		private ByteBuffer buffer;
+
+		private int start;
+
+		FileWindow(FileChannel channel, int limit, int windowBytes) {
+			this.channel = channel;
+			this.limit = limit;
+			this.windowBytes = windowBytes;
+		}
+
+		/** The bytes {@code [position, position + length)}, which must lie below the limit. */
+		ByteBuffer slice(int position, int length) throws IOException {
+			if (this.buffer == null || position < this.start
+					|| (long) position + length > (long) this.start + this.buffer.limit()) {
+				int bytes = Math.min(Math.max(length, this.windowBytes), this.limit - position);
+				if (this.buffer == null || this.buffer.capacity() < bytes) {
+					this.buffer = ByteBuffer.allocate(bytes);
+				}
+				this.buffer.clear().limit(bytes);
+				while (this.buffer.hasRemaining()) {
+					if (this.channel.read(this.buffer, position + (long) this.buffer.position()) < 0) {
+						throw new EOFException("The file ends at " + (position + this.buffer.position())
+								+ ", before the " + this.limit + " bytes it should hold.");
+					}
+				}
+				this.buffer.flip();
+				this.start = position;
+			}
+			return this.buffer.duplicate()
+				.position(position - this.start)
+				.limit(position - this.start + length)
+				.slice();
+		}
+
+	}
+
+}

@@ -1,0 +1,175 @@
+package io.caudal.topic;
+
+import java.math.BigInteger;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+import io.caudal.log.LogConfig;
+
+/**
+ * A topic's configuration: the keys a user set, validated against Kafka's names and ranges, over
+ * the server defaults. Immutable.
+ */
+public final class TopicConfig {
+
+	public static final String RETENTION_MS = "retention.ms";
+
+	public static final String RETENTION_BYTES = "retention.bytes";
+
+	public static final String SEGMENT_BYTES = "segment.bytes";
+
+	public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+
+	public static final String FLUSH_MS = "flush.ms";
+
+	public static final String CLEANUP_POLICY = "cleanup.policy";
+
+	public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
+
+	private static final LogConfig DEFAULTS = LogConfig.defaults();
+
+	/** Every key Caudal understands, with its default; ranges are checked in {@link #parse}. */
+	private static final Map<String, Object> DEFAULT_VALUES = orderedDefaults();
+
+	private static final TopicConfig EMPTY = new TopicConfig(Map.of());
+
+	private final Map<String, String> overrides;
+
+	private TopicConfig(Map<String, String> overrides) {
+		this.overrides = Collections.unmodifiableMap(new TreeMap<>(overrides));
+	}
+
+	public static TopicConfig empty() {
+		return EMPTY;
+	}
+
+	/**
+	 * Reads stored overrides back; they were validated when written.
+	 * @param stored key to value, as {@link #overrides()} returned them
+	 */
+	static TopicConfig fromStored(Map<String, String> stored) {
+		return new TopicConfig(stored);
+	}
+
+	/**
+	 * Validates user-given settings. A value may be a JSON whole number or a string holding one
+	 * (Kafka's tools send strings).
+	 * @param settings key to value as parsed from JSON; null means none
+	 * @return this configuration with the settings applied over it
+	 * @throws CaudalException {@link ErrorCode#INVALID_CONFIG} on an unknown key or a bad value
+	 */
+	public TopicConfig with(Map<String, Object> settings) {
+		if (settings == null || settings.isEmpty()) {
+			return this;
+		}
+		Map<String, String> merged = new TreeMap<>(this.overrides);
+		settings.forEach((key, value) -> merged.put(key, parse(key, value)));
+		return new TopicConfig(merged);
+	}
+
+	/** The keys set explicitly for this topic, as stored. */
+	public Map<String, String> overrides() {
+		return this.overrides;
+	}
+
+	/** Every setting in force, explicit or default, as a user reads it. */
+	public Map<String, Object> effective() {
+		Map<String, Object> effective = new LinkedHashMap<>(DEFAULT_VALUES);
+		this.overrides.forEach((key, value) -> effective.put(key,
+				(DEFAULT_VALUES.get(key) instanceof String) ? value : Long.parseLong(value)));
+		return effective;
+	}
+
+	/** The storage engine's view of this configuration. */
+	public LogConfig logConfig() {
+		return new LogConfig(intValue(SEGMENT_BYTES), intValue(MAX_MESSAGE_BYTES), longValue(FLUSH_MS),
+				longValue(RETENTION_MS), longValue(RETENTION_BYTES), intValue(INDEX_INTERVAL_BYTES));
+	}
+
+	private long longValue(String key) {
+		return ((Number) effective().get(key)).longValue();
+	}
+
+	private int intValue(String key) {
+		return Math.toIntExact(longValue(key));
+	}
+
+	private static String parse(String key, Object value) {
+		return switch (key) {
+			case RETENTION_MS, RETENTION_BYTES -> String.valueOf(wholeNumber(key, value, -1, Long.MAX_VALUE));
+			case FLUSH_MS -> String.valueOf(wholeNumber(key, value, 0, Long.MAX_VALUE));
+			case SEGMENT_BYTES -> String.valueOf(wholeNumber(key, value, 1024, Integer.MAX_VALUE));
+			case MAX_MESSAGE_BYTES -> String.valueOf(wholeNumber(key, value, 1, Integer.MAX_VALUE));
+			case INDEX_INTERVAL_BYTES -> String.valueOf(wholeNumber(key, value, 1, Integer.MAX_VALUE));
+			case CLEANUP_POLICY -> cleanupPolicy(value);
+			default -> throw new CaudalException(ErrorCode.INVALID_CONFIG, "Unknown configuration key '" + key
+					+ "'. Known keys: " + String.join(", ", DEFAULT_VALUES.keySet()) + ".");
+		};
+	}
+
+	private static long wholeNumber(String key, Object value, long min, long max) {
+		BigInteger number;
+		if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
+			number = new BigInteger(value.toString());
+		}
+		else if (value instanceof String text && text.matches("-?[0-9]{1,40}")) {
+			number = new BigInteger(text);
+		}
+		else {
+			throw new CaudalException(ErrorCode.INVALID_CONFIG,
+					"Configuration '" + key + "' must be a whole number, not " + describe(value) + ".");
+		}
+		if (number.compareTo(BigInteger.valueOf(min)) < 0 || number.compareTo(BigInteger.valueOf(max)) > 0) {
+			throw new CaudalException(ErrorCode.INVALID_CONFIG,
+					"Configuration '" + key + "' is " + number + "; it must lie between " + min + " and " + max + ".");
+		}
+		return number.longValue();
+	}
+
+	private static String cleanupPolicy(Object value) {
+		if ("delete".equals(value)) {
+			return "delete";
+		}
+		throw new CaudalException(ErrorCode.INVALID_CONFIG, "Configuration 'cleanup.policy' is " + describe(value)
+				+ "; Caudal supports only 'delete' (log compaction is not available).");
+	}
+
+	private static String describe(Object value) {
+		if (value == null) {
+			return "null";
+		}
+		return (value instanceof String) ? "'" + value + "'" : value.toString();
+	}
+
+	private static Map<String, Object> orderedDefaults() {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		defaults.put(CLEANUP_POLICY, "delete");
+		defaults.put(FLUSH_MS, DEFAULTS.flushMs());
+		defaults.put(INDEX_INTERVAL_BYTES, (long) DEFAULTS.indexIntervalBytes());
+		defaults.put(MAX_MESSAGE_BYTES, (long) DEFAULTS.maxMessageBytes());
+		defaults.put(RETENTION_BYTES, DEFAULTS.retentionBytes());
+		defaults.put(RETENTION_MS, DEFAULTS.retentionMs());
+		defaults.put(SEGMENT_BYTES, (long) DEFAULTS.segmentBytes());
+		return Collections.unmodifiableMap(defaults);
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return (other instanceof TopicConfig that) && this.overrides.equals(that.overrides);
+	}
+
+	@Override
+	public int hashCode() {
+		return this.overrides.hashCode();
+	}
+
+	@Override
+	public String toString() {
+		return this.overrides.toString();
+	}
+
+}

@@ -1,0 +1,148 @@
+package io.caudal.api;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.caudal.support.FullStackTest;
+import io.caudal.support.TestHttp.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Topic administration over a real port, as users call it. */
+class TopicApiTest extends FullStackTest {
+
+	@Test
+	void createDescribeGrowAndDeleteATopic() {
+		Response created = this.http.post("/topics",
+				"{\"name\":\"lifecycle\",\"partitions\":3,\"config\":{\"retention.ms\":604800000}}");
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+		assertThat(created.headers().firstValue("Location")).hasValue("/topics/lifecycle");
+		assertThat(created.json().get("partitions").asInt()).isEqualTo(3);
+		assertThat(created.json().get("config").get("retention.ms").asLong()).isEqualTo(604800000L);
+		assertThat(created.json().get("partitionInfo")).hasSize(3);
+		for (int p = 0; p < 3; p++) {
+			Path dir = DATA_DIR.resolve("lifecycle-" + p);
+			assertThat(dir).isDirectory();
+			assertThat(dir.resolve("00000000000000000000.log")).exists();
+		}
+
+		Response described = this.http.get("/topics/lifecycle");
+		assertThat(described.status()).isEqualTo(200);
+		assertThat(described.json().get("partitionInfo").get(2).get("partition").asInt()).isEqualTo(2);
+		assertThat(described.json().get("partitionInfo").get(2).get("startOffset").asLong()).isZero();
+		assertThat(described.json().get("partitionInfo").get(2).get("endOffset").asLong()).isZero();
+
+		assertThat(names(this.http.get("/topics"))).contains("lifecycle");
+
+		Response grown = this.http.patch("/topics/lifecycle", "{\"partitions\":5,\"config\":{\"flush.ms\":10}}");
+		assertThat(grown.status()).as(grown.toString()).isEqualTo(200);
+		assertThat(grown.json().get("partitions").asInt()).isEqualTo(5);
+		assertThat(grown.json().get("config").get("flush.ms").asLong()).isEqualTo(10);
+		assertThat(grown.json().get("config").get("retention.ms").asLong()).isEqualTo(604800000L);
+		assertThat(DATA_DIR.resolve("lifecycle-4")).isDirectory();
+
+		Response shrink = this.http.patch("/topics/lifecycle", "{\"partitions\":2}");
+		assertThat(shrink.status()).isEqualTo(400);
+		assertThat(shrink.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
+		assertThat(this.http.get("/topics/lifecycle").json().get("partitions").asInt()).isEqualTo(5);
+
+		assertThat(this.http.delete("/topics/lifecycle").status()).isEqualTo(204);
+		assertThat(this.http.get("/topics/lifecycle").status()).isEqualTo(404);
+		assertThat(DATA_DIR.resolve("lifecycle-0")).doesNotExist();
+		assertThat(DATA_DIR.resolve("lifecycle-4")).doesNotExist();
+		assertThat(this.http.delete("/topics/lifecycle").json().get("code").asString()).isEqualTo("TOPIC_NOT_FOUND");
+	}
+
+	@Test
+	void creatingAnExistingTopicIsAConflict() {
+		assertThat(this.http.post("/topics", "{\"name\":\"twice\"}").status()).isEqualTo(201);
+		Response again = this.http.post("/topics", "{\"name\":\"twice\",\"partitions\":4}");
+		assertThat(again.status()).isEqualTo(409);
+		assertThat(again.json().get("code").asString()).isEqualTo("TOPIC_EXISTS");
+		assertThat(this.http.get("/topics/twice").json().get("partitions").asInt()).isEqualTo(1);
+	}
+
+	@Test
+	void badConfigIsRefusedAndWritesNothing() {
+		Response bad = this.http.post("/topics", "{\"name\":\"badconfig\",\"config\":{\"retention.hours\":1}}");
+		assertThat(bad.status()).isEqualTo(400);
+		assertThat(bad.json().get("code").asString()).isEqualTo("INVALID_CONFIG");
+		assertThat(this.http.get("/topics/badconfig").status()).isEqualTo(404);
+		assertThat(DATA_DIR.resolve("badconfig-0")).doesNotExist();
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 0, -1, 1001 })
+	void partitionCountOutsideTheLimitsIsRefused(int partitions) {
+		Response bad = this.http.post("/topics", "{\"name\":\"count" + partitions + "\",\"partitions\":" + partitions + "}");
+		assertThat(bad.status()).isEqualTo(400);
+		assertThat(bad.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
+		assertThat(bad.json().get("detail").asString()).contains("1000");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "..", ".", "a/b", "../escape", "/abs", "a\\\\b", "ünïcödé", "主题", "a b", "%2e%2e" })
+	void noTopicNameReachesOutsideTheDataDirectory(String name) throws Exception {
+		Set<String> outsideBefore = listing(ROOT);
+		Response bad = this.http.post("/topics", "{\"name\":\"" + name + "\",\"partitions\":2}");
+		assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+		assertThat(bad.contentType()).startsWith("application/problem+json");
+		assertThat(bad.json().get("code").asString()).isEqualTo("INVALID_TOPIC_NAME");
+		assertThat(listing(ROOT)).isEqualTo(outsideBefore);
+	}
+
+	@Test
+	void overlongNameIsRefused() {
+		Response bad = this.http.post("/topics", "{\"name\":\"" + "x".repeat(250) + "\"}");
+		assertThat(bad.status()).isEqualTo(400);
+		assertThat(bad.json().get("code").asString()).isEqualTo("INVALID_TOPIC_NAME");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/topics/..%2F..%2Fetc", "/topics/a%2Fb", "/topics/%2e%2e", "/topics/%E4%B8%BB" })
+	void encodedPathsNeverEscapeAndAnswerProblems(String path) throws Exception {
+		Set<String> outsideBefore = listing(ROOT);
+		Response get = this.http.send(HttpRequest.newBuilder(this.http.uri(path)).GET());
+		assertThat(get.status()).as(get.toString()).isBetween(400, 404);
+		assertThat(get.contentType()).startsWith("application/problem+json");
+		assertThat(get.json().get("code").isString()).isTrue();
+		Response delete = this.http.send(HttpRequest.newBuilder(this.http.uri(path)).DELETE());
+		assertThat(delete.status()).isBetween(400, 404);
+		assertThat(listing(ROOT)).isEqualTo(outsideBefore);
+	}
+
+	@Test
+	void unknownRouteIsAProblem() {
+		Response response = this.http.get("/nowhere");
+		assertThat(response.status()).isEqualTo(404);
+		assertThat(response.contentType()).startsWith("application/problem+json");
+	}
+
+	@Test
+	void oversizedBodyIs413() {
+		String body = "{\"name\":\"big\",\"config\":{\"x\":\"" + "y".repeat(1536 * 1024) + "\"}}";
+		Response response = this.http.post("/topics", body);
+		assertThat(response.status()).isEqualTo(413);
+		assertThat(response.json().get("code").asString()).isEqualTo("REQUEST_TOO_LARGE");
+		assertThat(this.http.get("/topics/big").status()).isEqualTo(404);
+	}
+
+	private static List<String> names(Response list) {
+		return list.json().valueStream().map(node -> node.get("name").asString()).toList();
+	}
+
+	private static Set<String> listing(Path dir) throws Exception {
+		try (Stream<Path> files = Files.list(dir)) {
+			return files.map(Path::toString).collect(Collectors.toSet());
+		}
+	}
+
+}

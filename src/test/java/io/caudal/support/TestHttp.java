@@ -1,0 +1,89 @@
+package io.caudal.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A real HTTP client for full-stack tests: JSON in, status + parsed JSON out. */
+public final class TestHttp {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final String base;
+
+	public TestHttp(int port) {
+		this.base = "http://localhost:" + port;
+	}
+
+	public Response get(String path) {
+		return send(HttpRequest.newBuilder(uri(path)).GET());
+	}
+
+	public Response post(String path, String json) {
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json)));
+	}
+
+	public Response patch(String path, String json) {
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+	}
+
+	public Response delete(String path) {
+		return send(HttpRequest.newBuilder(uri(path)).DELETE());
+	}
+
+	/** Sends a request built by the caller, for headers or bodies the shortcuts do not cover. */
+	public Response send(HttpRequest.Builder request) {
+		try {
+			HttpResponse<String> response = this.client.send(request.timeout(Duration.ofSeconds(60)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			return new Response(response.statusCode(), response.headers(), response.body());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Request failed: " + request.build().uri(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	public URI uri(String path) {
+		return URI.create(this.base + path);
+	}
+
+	public static JsonNode parse(String json) {
+		return JSON.readTree(json);
+	}
+
+	/** An answer: its status, headers and body, with the body parsed on demand. */
+	public record Response(int status, HttpHeaders headers, String text) {
+
+		public JsonNode json() {
+			return parse(this.text);
+		}
+
+		public String contentType() {
+			return this.headers.firstValue("Content-Type").orElse("");
+		}
+
+		@Override
+		public String toString() {
+			return this.status + " " + this.text;
+		}
+
+	}
+
+}
