@@ -1,0 +1,79 @@
+package io.caudal.api;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.caudal.config.CaudalProperties;
+import io.caudal.config.JsonConfiguration;
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+import io.caudal.topic.FetchService;
+import io.caudal.topic.ProduceService;
+import io.caudal.topic.RecordPosition;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/** How the produce endpoint answers what the service reports asynchronously. */
+@WebMvcTest(RecordController.class)
+@EnableConfigurationProperties(CaudalProperties.class)
+@Import(JsonConfiguration.class)
+class RecordControllerTest {
+
+	@Autowired
+	private MockMvc mvc;
+
+	@MockitoBean
+	private ProduceService produceService;
+
+	@MockitoBean
+	private FetchService fetchService;
+
+	@Test
+	void aFailedWriteIs503StorageError() throws Exception {
+		given(this.produceService.produce(eq("orders"), any())).willReturn(CompletableFuture.failedFuture(
+				new CaudalException(ErrorCode.STORAGE_ERROR, "Topic 'orders' could not store the records.")));
+		MvcResult started = this.mvc
+			.perform(post("/topics/orders/records").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"records\":[{\"value\":1}]}"))
+			.andExpect(request().asyncStarted())
+			.andReturn();
+		this.mvc.perform(asyncDispatch(started))
+			.andExpect(status().isServiceUnavailable())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.code").value("STORAGE_ERROR"));
+	}
+
+	@Test
+	void anAcknowledgedProduceListsEachRecord() throws Exception {
+		given(this.produceService.produce(eq("orders"), any())).willReturn(
+				CompletableFuture.completedFuture(List.of(new RecordPosition(1, 17, 1764000000123L))));
+		MvcResult started = this.mvc
+			.perform(post("/topics/orders/records").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"records\":[{\"key\":\"user-42\",\"value\":{\"amount\":10}}]}"))
+			.andReturn();
+		this.mvc.perform(asyncDispatch(started))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.offsets[0].partition").value(1))
+			.andExpect(jsonPath("$.offsets[0].offset").value(17))
+			.andExpect(jsonPath("$.offsets[0].timestamp").value(1764000000123L));
+	}
+
+}
