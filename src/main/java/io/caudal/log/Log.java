@@ -46,7 +46,9 @@ public interface Log extends AutoCloseable {
 
 	/**
 	 * The first offset whose record timestamp is at or after {@code timestampMs}, or {@link #logEndOffset()} if
-	 * there is none. Uses the time indexes; reads at most the batches between two index entries.
+	 * there is none. Picks the segment by its largest timestamp and the starting point by binary search in its time
+	 * index, then reads batch headers from there: the batches between two index entries when timestamps grow with
+	 * offsets, more when they go back in time for long stretches; never the whole partition.
 	 * @param timestampMs epoch milliseconds
 	 * @throws CorruptRecordException if the batch holding the answer fails its checks
 	 * @throws LogStorageException if the log is closed or a file cannot be read

@@ -95,7 +95,7 @@ final class LogSegment {
 	 * @param validBytes the position after the last acceptable batch
 	 * @param problem why the scan stopped before the end, or null
 	 */
-	record ScanResult(int validBytes, String problem) {
+	private record ScanResult(int validBytes, String problem) {
 	}
 
 	@FunctionalInterface

@@ -148,10 +148,6 @@ public final class LogWriter implements AutoCloseable {
 			return Thread.currentThread() == this.thread;
 		}
 
-		boolean isShutdown() {
-			return this.executor.isShutdown();
-		}
-
 		String describeBound() {
 			return this.maxQueuedBytes + " bytes queued on " + this.name + " for " + this.maxBlockMs + " ms";
 		}

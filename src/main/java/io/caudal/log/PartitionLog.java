@@ -68,13 +68,15 @@ public final class PartitionLog implements Log {
 
 	private final AtomicBoolean closing = new AtomicBoolean();
 
+	private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
 	private volatile LogConfig config;
 
 	private volatile long logStartOffset;
 
 	private volatile long logEndOffset;
 
-	private volatile boolean closed;
+	private volatile boolean closeStarted;
 
 	// Writer thread only, from here on.
 	private final List<LogSegment> dirty = new ArrayList<>();
@@ -208,7 +210,7 @@ public final class PartitionLog implements Log {
 				throw new RecordTooLargeException(this.name, i, recordBytes, maxMessageBytes);
 			}
 		}
-		if (this.closed) {
+		if (this.closeStarted) {
 			return CompletableFuture.failedFuture(closedException());
 		}
 		RecordBatches.Batch batch = RecordBatches.build(records);
@@ -271,6 +273,14 @@ public final class PartitionLog implements Log {
 			try {
 				segment.read(offset, collector);
 			}
+			catch (CorruptRecordException ex) {
+				log.warn("{} - A read from offset {} met a corrupt batch: {}", this.name, offset, ex.getMessage());
+				if (collector.records().isEmpty()) {
+					throw ex;
+				}
+				// Serve what came before it; the next read, starting at the corrupt batch, fails.
+				break;
+			}
 			catch (IOException ex) {
 				throw new LogStorageException(this.name + " - Reading " + segment.file() + " failed.", ex);
 			}
@@ -291,7 +301,13 @@ public final class PartitionLog implements Log {
 			if (segment.baseOffset() >= end) {
 				break;
 			}
-			if (segment.maxTimestamp() < timestampMs || !segment.retain()) {
+			if (segment.maxTimestamp() < timestampMs) {
+				continue;
+			}
+			if (!segment.retain()) {
+				if (this.closeStarted) {
+					throw new LogStorageException(this.name + " - The log is closed.", null);
+				}
 				continue;
 			}
 			try {
@@ -352,7 +368,7 @@ public final class PartitionLog implements Log {
 	 */
 	@Override
 	public int deleteExpiredSegments(long nowMs) {
-		if (this.closed) {
+		if (this.closeStarted) {
 			return 0;
 		}
 		return onWriter(() -> deleteExpiredSegmentsOnWriter(nowMs));
@@ -366,13 +382,22 @@ public final class PartitionLog implements Log {
 	@Override
 	public void close() {
 		if (!this.closing.compareAndSet(false, true)) {
+			// Another caller is closing: return once the log is closed, as for the first caller.
+			if (!this.lane.isCurrentThread()) {
+				this.closed.join();
+			}
 			return;
 		}
-		this.closed = true;
-		onWriter(() -> {
-			closeOnWriter();
-			return null;
-		});
+		this.closeStarted = true;
+		try {
+			onWriter(() -> {
+				closeOnWriter();
+				return null;
+			});
+		}
+		finally {
+			this.closed.complete(null);
+		}
 	}
 
 	/**
@@ -654,7 +679,8 @@ public final class PartitionLog implements Log {
 			this.scheduledFlush.cancel(false);
 			this.scheduledFlush = null;
 		}
-		boolean clean = this.failure == null;
+		// Without this, recovery would find the unacknowledged batches of a failed write whole, and keep them.
+		boolean clean = this.failure == null || repair();
 		if (clean) {
 			try {
 				this.active.onBecomeInactive();
@@ -666,8 +692,8 @@ public final class PartitionLog implements Log {
 			}
 		}
 		else {
-			log.warn("{} - Closing after a failed write ({}); the next open will recover the log.", this.name,
-					this.failure.getMessage());
+			log.warn("{} - Closing after a failed write ({}) that could not be undone; the next open will recover the "
+					+ "log, and may find batches that were never acknowledged.", this.name, this.failure.getMessage());
 		}
 		this.segments.values().forEach(LogSegment::close);
 		failPending(closedException());
@@ -728,7 +754,7 @@ public final class PartitionLog implements Log {
 	}
 
 	private RuntimeException segmentGone(long offset) {
-		if (this.closed) {
+		if (this.closeStarted) {
 			return new LogStorageException(this.name + " - The log is closed.", null);
 		}
 		return new OffsetOutOfRangeException(this.name, offset, this.logStartOffset, this.logEndOffset);
