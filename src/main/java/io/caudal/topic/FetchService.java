@@ -135,7 +135,7 @@ public class FetchService {
 			.description("Key, value and header bytes fetched")
 			.register(this.meters)
 			.increment(bytes);
-		return new Fetched(records, result.nextOffset(), result.logStartOffset(), result.logEndOffset());
+		return new Fetched(records, result.nextOffset(), result.logStartOffset(), result.logEndOffset(), bytes);
 	}
 
 	private Fetched measured(String topic, Fetched fetched, long startNanos) {

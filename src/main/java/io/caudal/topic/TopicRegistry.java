@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -48,6 +50,8 @@ public class TopicRegistry implements AutoCloseable {
 	private final ConcurrentMap<String, TopicLogs> topics = new ConcurrentHashMap<>();
 
 	private final Object adminLock = new Object();
+
+	private final List<Consumer<String>> deleteListeners = new CopyOnWriteArrayList<>();
 
 	public TopicRegistry(Path dataDir, int maxPartitions, TopicRepository repository, Time time, LogWriter writer) {
 		this.dataDir = dataDir.toAbsolutePath().normalize();
@@ -173,8 +177,17 @@ public class TopicRegistry implements AutoCloseable {
 			for (Log log : removed.logs()) {
 				log.deleteFiles();
 			}
+			this.deleteListeners.forEach(listener -> listener.accept(name));
 			logger.info("Deleted topic {} and its {} partitions.", name, removed.logs().size());
 		}
+	}
+
+	/**
+	 * Registers what must go with a deleted topic (every group's committed offsets). Listeners run
+	 * inside {@link #delete}, before a topic of the same name can be created again.
+	 */
+	public void onDelete(Consumer<String> listener) {
+		this.deleteListeners.add(listener);
 	}
 
 	/**

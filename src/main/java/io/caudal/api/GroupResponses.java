@@ -1,0 +1,105 @@
+package io.caudal.api;
+
+import java.util.List;
+
+import io.caudal.group.GroupDescription;
+import io.caudal.group.GroupSummary;
+import io.caudal.group.MemberAssignment;
+import io.caudal.group.Polled;
+import io.caudal.offset.PartitionOffset;
+import io.caudal.topic.ConsumedRecord;
+import io.caudal.topic.TopicPartition;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** The bodies of consumer group answers. */
+final class GroupResponses {
+
+	private GroupResponses() {
+	}
+
+	@Schema(example = """
+			{"memberId":"5f0c7a1e-0d7b-4a43-9b0e-2f4d1c9a8e11","generation":1,\
+			"leader":"5f0c7a1e-0d7b-4a43-9b0e-2f4d1c9a8e11","assignment":[{"topic":"orders","partition":0}],\
+			"revoking":[]}""")
+	record Joined(String memberId, int generation, String leader, List<TopicPartition> assignment,
+			List<TopicPartition> revoking) {
+
+		static Joined of(MemberAssignment assignment) {
+			return new Joined(assignment.memberId(), assignment.generation(), assignment.leader(),
+					assignment.assignment(), assignment.revoking());
+		}
+
+	}
+
+	@Schema(example = """
+			{"generation":2,"leader":"5f0c7a1e-0d7b-4a43-9b0e-2f4d1c9a8e11",\
+			"assignment":[{"topic":"orders","partition":0}],"revoking":[{"topic":"orders","partition":1}]}""")
+	record HeartbeatAnswer(int generation, String leader, List<TopicPartition> assignment,
+			List<TopicPartition> revoking) {
+
+		static HeartbeatAnswer of(MemberAssignment assignment) {
+			return new HeartbeatAnswer(assignment.generation(), assignment.leader(), assignment.assignment(),
+					assignment.revoking());
+		}
+
+	}
+
+	@Schema(example = """
+			{"generation":2,"leader":"5f0c7a1e-0d7b-4a43-9b0e-2f4d1c9a8e11",\
+			"assignment":[{"topic":"orders","partition":0}],"revoking":[],\
+			"records":[{"topic":"orders","partition":0,"offset":41,"timestamp":1764000000000,\
+			"key":"user-42","value":{"amount":10},"headers":{}}]}""")
+	record PollAnswer(int generation, String leader, List<TopicPartition> assignment, List<TopicPartition> revoking,
+			List<ConsumedRecord> records) {
+
+		static PollAnswer of(Polled polled) {
+			MemberAssignment assignment = polled.assignment();
+			return new PollAnswer(assignment.generation(), assignment.leader(), assignment.assignment(),
+					assignment.revoking(), polled.records());
+		}
+
+	}
+
+	@Schema(example = """
+			{"offsets":[{"topic":"orders","partition":0,"offset":42}]}""")
+	record GroupOffsets(List<PartitionOffset> offsets) {
+	}
+
+	@Schema(example = """
+			{"group":"billing","state":"STABLE","members":2}""")
+	record GroupListing(String group, String state, int members) {
+
+		static GroupListing of(GroupSummary summary) {
+			return new GroupListing(summary.group(), summary.state().name(), summary.members());
+		}
+
+	}
+
+	@Schema(example = """
+			{"group":"billing","state":"STABLE","generation":2,"leader":"5f0c7a1e-0d7b-4a43-9b0e-2f4d1c9a8e11",\
+			"assignor":"range","members":[{"memberId":"5f0c7a1e-0d7b-4a43-9b0e-2f4d1c9a8e11","instanceId":null,\
+			"transport":"http","topics":["orders"],"assignment":[{"topic":"orders","partition":0}],"revoking":[]}],\
+			"offsets":[{"topic":"orders","partition":0,"committedOffset":42,"endOffset":50,"lag":8},\
+			{"topic":"orders","partition":1,"committedOffset":null,"endOffset":7,"lag":null}]}""")
+	record GroupDetails(String group, String state, int generation, String leader, String assignor,
+			List<MemberDetails> members, List<GroupDescription.PartitionLag> offsets) {
+
+		static GroupDetails of(GroupDescription description) {
+			return new GroupDetails(description.group(), description.state().name(), description.generation(),
+					description.leader(), description.assignor(),
+					description.members().stream().map(MemberDetails::of).toList(), description.offsets());
+		}
+
+	}
+
+	record MemberDetails(String memberId, String instanceId, String transport, List<String> topics,
+			List<TopicPartition> assignment, List<TopicPartition> revoking) {
+
+		static MemberDetails of(GroupDescription.Member member) {
+			return new MemberDetails(member.memberId(), member.instanceId(), member.transport().wireName(),
+					member.topics(), member.assignment(), member.revoking());
+		}
+
+	}
+
+}

@@ -1,0 +1,542 @@
+package io.caudal.group;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.caudal.offset.GroupChanges;
+import io.caudal.offset.StoredGroup;
+import io.caudal.offset.StoredMember;
+import io.caudal.offset.StoredPartition;
+import io.caudal.topic.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One consumer group in memory: its members, its target assignment (which member each partition
+ * should go to), the current owner of each partition, its generation and its {@link GroupState}.
+ *
+ * <p>
+ * Ownership moves incrementally. A partition is given to its target member only while nobody
+ * owns it. A member owning a partition its target no longer includes is told so in its next
+ * answer ({@link #answer}: the partition is then <em>revoking</em>) and lets go of it at its
+ * following call ({@link #release}) or when it leaves; only then is the partition free. So a
+ * partition never has two owners, and no member waits for a group-wide round.
+ *
+ * <p>
+ * Every change is remembered until {@link #drainChanges} hands it to the database and
+ * {@link #drainNotifications} to the members concerned. Not thread-safe: callers hold
+ * {@link #lock}. The member count and the state may be read without it.
+ */
+final class ConsumerGroup {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConsumerGroup.class);
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final String groupId;
+
+	private volatile GroupState state = GroupState.EMPTY;
+
+	private int generation;
+
+	private final Map<String, GroupMember> members = new HashMap<>();
+
+	private volatile int memberCount;
+
+	private long nextJoinOrder;
+
+	private Map<TopicPartition, String> target = new HashMap<>();
+
+	private final Map<TopicPartition, Ownership> owners = new HashMap<>();
+
+	private Map<String, Integer> partitionCounts = Map.of();
+
+	private boolean targetStale;
+
+	private boolean removed;
+
+	private boolean dirty;
+
+	private final Set<String> savedMembers = new HashSet<>();
+
+	private final Set<String> deletedMembers = new HashSet<>();
+
+	private final Set<TopicPartition> touchedPartitions = new HashSet<>();
+
+	private final Set<GroupMember> toNotify = new LinkedHashSet<>();
+
+	private final List<GroupMember> toTellRemoved = new ArrayList<>();
+
+	/** A new group, not yet in the database. */
+	ConsumerGroup(String groupId) {
+		this.groupId = groupId;
+		this.dirty = true;
+	}
+
+	/**
+	 * A group as the database holds it. Its members are in again with no listener; those whose
+	 * transport does not survive a restart are then removed, as if they had left.
+	 */
+	static ConsumerGroup restored(StoredGroup stored, long nowNanos) {
+		ConsumerGroup group = new ConsumerGroup(stored.groupId());
+		group.dirty = false;
+		group.generation = stored.generation();
+		for (StoredMember storedMember : stored.members()) {
+			GroupMember member = GroupMember.restored(storedMember);
+			member.touch(nowNanos, 0);
+			group.members.put(member.memberId(), member);
+			group.nextJoinOrder = Math.max(group.nextJoinOrder, member.joinOrder() + 1);
+		}
+		for (StoredPartition partition : stored.partitions()) {
+			TopicPartition tp = partition.topicPartition();
+			if (partition.targetMemberId() != null) {
+				group.target.put(tp, partition.targetMemberId());
+			}
+			if (partition.ownerMemberId() != null && group.members.containsKey(partition.ownerMemberId())) {
+				group.owners.put(tp, new Ownership(partition.ownerMemberId(), partition.revoking()));
+			}
+			else {
+				group.touchedPartitions.add(tp);
+			}
+		}
+		group.targetStale = true;
+		group.memberCount = group.members.size();
+		for (GroupMember member : List.copyOf(group.members.values())) {
+			if (member.transport() != Transport.HTTP) {
+				group.remove(member.memberId());
+			}
+		}
+		return group;
+	}
+
+	void lock() {
+		this.lock.lock();
+	}
+
+	void unlock() {
+		this.lock.unlock();
+	}
+
+	String groupId() {
+		return this.groupId;
+	}
+
+	GroupState state() {
+		return this.state;
+	}
+
+	int generation() {
+		return this.generation;
+	}
+
+	int memberCount() {
+		return this.memberCount;
+	}
+
+	boolean removed() {
+		return this.removed;
+	}
+
+	/** Marks the group gone: a caller that looked it up before must look again. */
+	void markRemoved() {
+		this.removed = true;
+	}
+
+	GroupMember member(String memberId) {
+		return this.members.get(memberId);
+	}
+
+	List<GroupMember> membersInJoinOrder() {
+		List<GroupMember> ordered = new ArrayList<>(this.members.values());
+		ordered.sort(Comparator.comparingLong(GroupMember::joinOrder));
+		return ordered;
+	}
+
+	GroupMember memberWithInstanceId(String instanceId) {
+		return this.members.values()
+			.stream()
+			.filter(member -> instanceId.equals(member.config().instanceId()))
+			.findFirst()
+			.orElse(null);
+	}
+
+	/** The earliest-joined member still present, or null. */
+	GroupMember leader() {
+		return this.members.values().stream().min(Comparator.comparingLong(GroupMember::joinOrder)).orElse(null);
+	}
+
+	Set<String> subscribedTopics() {
+		Set<String> topics = new TreeSet<>();
+		this.members.values().forEach(member -> topics.addAll(member.config().topics()));
+		return topics;
+	}
+
+	void add(GroupMember member) {
+		member.joinOrder(this.nextJoinOrder++);
+		this.members.put(member.memberId(), member);
+		this.memberCount = this.members.size();
+		this.savedMembers.add(member.memberId());
+		this.targetStale = true;
+	}
+
+	/**
+	 * Static membership: a member rejoining with its instance id takes the place of its previous
+	 * incarnation: same rank, same target and owned partitions, no new target unless it now asks
+	 * for other topics or another assignor. Partitions the old incarnation was giving up are let
+	 * go at once, since the new one was never told about them.
+	 */
+	void replace(GroupMember previous, GroupMember member) {
+		member.joinOrder(previous.joinOrder());
+		this.members.remove(previous.memberId());
+		this.members.put(member.memberId(), member);
+		this.deletedMembers.add(previous.memberId());
+		this.savedMembers.add(member.memberId());
+		this.toTellRemoved.add(previous);
+		this.target.replaceAll((tp, memberId) -> memberId.equals(previous.memberId()) ? member.memberId() : memberId);
+		for (Map.Entry<TopicPartition, Ownership> entry : List.copyOf(this.owners.entrySet())) {
+			if (entry.getValue().memberId().equals(previous.memberId())) {
+				TopicPartition tp = entry.getKey();
+				if (entry.getValue().revoking()) {
+					this.owners.remove(tp);
+				}
+				else {
+					this.owners.put(tp, new Ownership(member.memberId(), false));
+				}
+				this.touchedPartitions.add(tp);
+			}
+		}
+		this.touchedPartitions.addAll(partitionsTargetedTo(member.memberId()));
+		MemberConfig before = previous.config();
+		MemberConfig after = member.config();
+		if (!new HashSet<>(before.topics()).equals(new HashSet<>(after.topics()))
+				|| !before.assignor().equals(after.assignor())) {
+			this.targetStale = true;
+		}
+	}
+
+	/** Removes a member; every partition it owned is free at once. */
+	void remove(String memberId) {
+		GroupMember member = this.members.remove(memberId);
+		if (member == null) {
+			return;
+		}
+		this.memberCount = this.members.size();
+		this.savedMembers.remove(memberId);
+		this.deletedMembers.add(memberId);
+		this.toTellRemoved.add(member);
+		this.owners.entrySet().removeIf(entry -> {
+			if (entry.getValue().memberId().equals(memberId)) {
+				this.touchedPartitions.add(entry.getKey());
+				return true;
+			}
+			return false;
+		});
+		this.targetStale = true;
+	}
+
+	/** Removes every member whose session has ended, and returns them. */
+	List<GroupMember> expire(long nowNanos) {
+		List<GroupMember> expired = this.members.values().stream().filter(member -> member.expired(nowNanos)).toList();
+		expired.forEach(member -> remove(member.memberId()));
+		return expired;
+	}
+
+	/**
+	 * Recomputes the target when the members, the leader's assignor or the partition counts of
+	 * the subscribed topics changed. A new target means a new generation, and every member is
+	 * told. Partitions that no longer exist (their topic was deleted) are dropped from owners at
+	 * once: there is nothing left to read or hand over.
+	 * @param counts the current partition count of each subscribed topic that exists
+	 */
+	void updateTarget(Map<String, Integer> counts) {
+		if (!this.targetStale && counts.equals(this.partitionCounts)) {
+			return;
+		}
+		this.targetStale = false;
+		this.partitionCounts = Map.copyOf(counts);
+		this.owners.keySet().removeIf(tp -> {
+			Integer partitions = counts.get(tp.topic());
+			if (partitions == null || tp.partition() >= partitions) {
+				this.touchedPartitions.add(tp);
+				return true;
+			}
+			return false;
+		});
+		Map<TopicPartition, String> next = computeTarget();
+		if (next.equals(this.target)) {
+			return;
+		}
+		Set<TopicPartition> changed = new HashSet<>(this.target.keySet());
+		changed.addAll(next.keySet());
+		changed.removeIf(tp -> Objects.equals(this.target.get(tp), next.get(tp)));
+		this.touchedPartitions.addAll(changed);
+		this.target = next;
+		this.generation++;
+		this.dirty = true;
+		this.toNotify.addAll(this.members.values());
+		GroupMember leader = leader();
+		logger.info("{} - Generation {}: {} members, leader {}, assignor {}, {} partitions moved in the target.",
+				this.groupId, this.generation, this.members.size(), (leader != null) ? leader.memberId() : "none",
+				(leader != null) ? leader.config().assignor() : "none", changed.size());
+	}
+
+	private Map<TopicPartition, String> computeTarget() {
+		GroupMember leader = leader();
+		if (leader == null) {
+			return new HashMap<>();
+		}
+		List<PartitionAssignor.Subscription> subscriptions = membersInJoinOrder().stream()
+			.map(member -> new PartitionAssignor.Subscription(member.memberId(), Set.copyOf(member.config().topics())))
+			.toList();
+		Map<String, Set<TopicPartition>> previous = new HashMap<>();
+		this.target.forEach((tp, memberId) -> previous.computeIfAbsent(memberId, id -> new HashSet<>()).add(tp));
+		Map<String, List<TopicPartition>> assignment = PartitionAssignor.named(leader.config().assignor())
+			.assign(subscriptions, this.partitionCounts, previous);
+		Map<TopicPartition, String> next = new HashMap<>();
+		assignment.forEach((memberId, partitions) -> partitions.forEach(tp -> next.put(tp, memberId)));
+		return next;
+	}
+
+	/** Gives every free partition to its target member, who is told. */
+	void assignFree() {
+		this.target.forEach((tp, memberId) -> {
+			GroupMember member = this.members.get(memberId);
+			if (member != null && !this.owners.containsKey(tp)) {
+				this.owners.put(tp, new Ownership(memberId, false));
+				this.touchedPartitions.add(tp);
+				this.toNotify.add(member);
+			}
+		});
+	}
+
+	/** Lets go of the partitions the member was told to give up in an earlier answer. */
+	void release(GroupMember member) {
+		release(member, null);
+	}
+
+	/**
+	 * Lets go of some of the partitions the member was told to give up.
+	 * @param partitions the partitions to release, or null for all of them
+	 */
+	void release(GroupMember member, Set<TopicPartition> partitions) {
+		this.owners.entrySet().removeIf(entry -> {
+			Ownership ownership = entry.getValue();
+			if (ownership.revoking() && ownership.memberId().equals(member.memberId())
+					&& (partitions == null || partitions.contains(entry.getKey()))) {
+				this.touchedPartitions.add(entry.getKey());
+				return true;
+			}
+			return false;
+		});
+	}
+
+	/** The partitions the member owns and reads (not revoking), in topic then partition order. */
+	List<TopicPartition> readable(GroupMember member) {
+		return ownedBy(member, false);
+	}
+
+	/** Every partition the member owns, revoking or not. */
+	Set<TopicPartition> owned(GroupMember member) {
+		Set<TopicPartition> owned = new HashSet<>();
+		this.owners.forEach((tp, ownership) -> {
+			if (ownership.memberId().equals(member.memberId())) {
+				owned.add(tp);
+			}
+		});
+		return owned;
+	}
+
+	private List<TopicPartition> ownedBy(GroupMember member, boolean revoking) {
+		List<TopicPartition> partitions = new ArrayList<>();
+		this.owners.forEach((tp, ownership) -> {
+			if (ownership.memberId().equals(member.memberId()) && ownership.revoking() == revoking) {
+				partitions.add(tp);
+			}
+		});
+		partitions.sort(PartitionAssignor.ORDER);
+		return partitions;
+	}
+
+	private List<TopicPartition> partitionsTargetedTo(String memberId) {
+		List<TopicPartition> partitions = new ArrayList<>();
+		this.target.forEach((tp, targetMember) -> {
+			if (targetMember.equals(memberId)) {
+				partitions.add(tp);
+			}
+		});
+		return partitions;
+	}
+
+	/**
+	 * Whether the member's next answer would tell it something new: another generation, other
+	 * partitions, or a partition to give up.
+	 */
+	boolean hasNews(GroupMember member) {
+		if (member.generation() != this.generation || !readable(member).equals(member.lastAssignment())) {
+			return true;
+		}
+		for (Map.Entry<TopicPartition, Ownership> entry : this.owners.entrySet()) {
+			Ownership ownership = entry.getValue();
+			if (ownership.memberId().equals(member.memberId()) && !ownership.revoking()
+					&& !member.memberId().equals(this.target.get(entry.getKey()))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Builds the member's answer. Partitions it owns but its target no longer includes become
+	 * revoking now, since this answer is what tells it; it learns the current generation.
+	 */
+	MemberAssignment answer(GroupMember member) {
+		this.owners.replaceAll((tp, ownership) -> {
+			if (ownership.memberId().equals(member.memberId()) && !ownership.revoking()
+					&& !member.memberId().equals(this.target.get(tp))) {
+				this.touchedPartitions.add(tp);
+				return new Ownership(ownership.memberId(), true);
+			}
+			return ownership;
+		});
+		if (member.generation() != this.generation) {
+			member.generation(this.generation);
+			this.savedMembers.add(member.memberId());
+		}
+		List<TopicPartition> assignment = readable(member);
+		member.lastAssignment(assignment);
+		member.forgetPositionsExcept(owned(member));
+		GroupMember leader = leader();
+		return new MemberAssignment(member.memberId(), this.generation, (leader != null) ? leader.memberId() : null,
+				assignment, ownedBy(member, true));
+	}
+
+	/** The member's current view without announcing anything, for describing the group. */
+	GroupDescription.Member describe(GroupMember member) {
+		return new GroupDescription.Member(member.memberId(), member.config().instanceId(), member.transport(),
+				member.config().topics(), readable(member), ownedBy(member, true));
+	}
+
+	/**
+	 * Moves the state machine to match the group: {@code EMPTY} without members, else
+	 * {@code STABLE} once every member owns exactly its target and knows the generation,
+	 * {@code RECONCILING} until then.
+	 */
+	void updateState() {
+		if (this.members.isEmpty()) {
+			if (this.state != GroupState.EMPTY) {
+				transitionTo(GroupState.EMPTY);
+			}
+			return;
+		}
+		if (this.state == GroupState.EMPTY) {
+			transitionTo(GroupState.RECONCILING);
+		}
+		boolean converged = converged();
+		if (converged && this.state == GroupState.RECONCILING) {
+			transitionTo(GroupState.STABLE);
+		}
+		else if (!converged && this.state == GroupState.STABLE) {
+			transitionTo(GroupState.RECONCILING);
+		}
+	}
+
+	/**
+	 * @throws IllegalStateException when {@code next} may not follow the current state
+	 */
+	void transitionTo(GroupState next) {
+		if (!next.canFollow(this.state)) {
+			throw new IllegalStateException("Group '" + this.groupId + "' cannot go from " + this.state + " to " + next
+					+ "; " + next + " may only follow " + next.validPreviousStates() + ".");
+		}
+		this.state = next;
+	}
+
+	private boolean converged() {
+		for (GroupMember member : this.members.values()) {
+			if (member.generation() != this.generation) {
+				return false;
+			}
+		}
+		for (Map.Entry<TopicPartition, Ownership> entry : this.owners.entrySet()) {
+			if (entry.getValue().revoking() || !entry.getValue().memberId().equals(this.target.get(entry.getKey()))) {
+				return false;
+			}
+		}
+		return this.owners.keySet().containsAll(this.target.keySet());
+	}
+
+	/**
+	 * What changed since the last call, as rows to write; null when nothing did.
+	 * @param forget whether the group's membership rows go altogether
+	 */
+	GroupChanges drainChanges(boolean forget) {
+		if (!this.dirty && !forget && this.savedMembers.isEmpty() && this.deletedMembers.isEmpty()
+				&& this.touchedPartitions.isEmpty()) {
+			return null;
+		}
+		List<StoredMember> saved = this.savedMembers.stream()
+			.map(this.members::get)
+			.filter(Objects::nonNull)
+			.map(GroupMember::stored)
+			.toList();
+		List<StoredPartition> savedPartitions = new ArrayList<>();
+		List<TopicPartition> deletedPartitions = new ArrayList<>();
+		for (TopicPartition tp : this.touchedPartitions) {
+			Ownership ownership = this.owners.get(tp);
+			String targetMember = this.target.get(tp);
+			if (ownership == null && targetMember == null) {
+				deletedPartitions.add(tp);
+			}
+			else {
+				savedPartitions.add(new StoredPartition(tp, targetMember,
+						(ownership != null) ? ownership.memberId() : null, ownership != null && ownership.revoking()));
+			}
+		}
+		GroupChanges changes = new GroupChanges(this.groupId, this.generation, forget, saved,
+				List.copyOf(this.deletedMembers), savedPartitions, deletedPartitions);
+		this.dirty = false;
+		this.savedMembers.clear();
+		this.deletedMembers.clear();
+		this.touchedPartitions.clear();
+		return changes;
+	}
+
+	/** The callbacks owed to members for what changed since the last call, to run without the lock. */
+	List<Runnable> drainNotifications() {
+		List<Runnable> callbacks = new ArrayList<>();
+		for (GroupMember member : this.toNotify) {
+			if (this.members.get(member.memberId()) == member) {
+				callbacks.addAll(member.notified());
+				callbacks.add(member.listener()::assignmentChanged);
+			}
+		}
+		for (GroupMember member : this.toTellRemoved) {
+			callbacks.addAll(member.notified());
+			callbacks.add(member.listener()::removed);
+		}
+		this.toNotify.clear();
+		this.toTellRemoved.clear();
+		return callbacks;
+	}
+
+	/** Wakes every member's waiting polls, so they look again; used when the group is dropped. */
+	List<Runnable> wakeEveryone() {
+		List<Runnable> callbacks = new ArrayList<>();
+		this.members.values().forEach(member -> callbacks.addAll(member.notified()));
+		return callbacks;
+	}
+
+	/** Who owns a partition and whether it was told to give it up. */
+	private record Ownership(String memberId, boolean revoking) {
+	}
+
+}

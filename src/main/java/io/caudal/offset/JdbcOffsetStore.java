@@ -1,0 +1,271 @@
+package io.caudal.offset;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+import io.caudal.topic.TopicPartition;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Committed offsets and durable group membership over JDBC: the tables {@code consumer_groups},
+ * {@code group_members}, {@code group_member_topics}, {@code group_partitions} and
+ * {@code committed_offsets}.
+ *
+ * <p>
+ * Every change is one transaction. A commit locks the member's row and then each partition's
+ * ownership row ({@code SELECT ... FOR UPDATE}, partitions in topic-then-partition order) before
+ * it writes, so a commit and a change of ownership are serialized by the database itself: a
+ * zombie's commit either ran while it still owned the partition or sees it gone and writes
+ * nothing. Membership changes take member rows before partition rows, the same order, so the two
+ * cannot deadlock. SQL is portable (H2, PostgreSQL): an upsert is an UPDATE and, when it matched
+ * no row, an INSERT.
+ *
+ * <p>
+ * Thread-safe: it keeps no state of its own.
+ */
+public class JdbcOffsetStore {
+
+	private static final Comparator<PartitionOffset> PARTITION_ORDER = Comparator.comparing(PartitionOffset::topic)
+		.thenComparingInt(PartitionOffset::partition);
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate transactions;
+
+	public JdbcOffsetStore(JdbcClient jdbc, PlatformTransactionManager transactionManager) {
+		this.jdbc = jdbc;
+		this.transactions = new TransactionTemplate(transactionManager);
+	}
+
+	/** Every committed offset of every group, group id to partition to offset. */
+	public Map<String, Map<TopicPartition, Long>> loadCommittedOffsets() {
+		Map<String, Map<TopicPartition, Long>> offsets = new HashMap<>();
+		this.jdbc.sql("SELECT group_id, topic, partition_index, committed_offset FROM committed_offsets")
+			.query(rs -> {
+				offsets.computeIfAbsent(rs.getString(1), group -> new HashMap<>())
+					.put(new TopicPartition(rs.getString(2), rs.getInt(3)), rs.getLong(4));
+			});
+		return offsets;
+	}
+
+	/** The committed offsets of one group. */
+	public Map<TopicPartition, Long> committedOffsets(String groupId) {
+		Map<TopicPartition, Long> offsets = new HashMap<>();
+		this.jdbc.sql("SELECT topic, partition_index, committed_offset FROM committed_offsets WHERE group_id = ?")
+			.param(groupId)
+			.query(rs -> {
+				offsets.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+			});
+		return offsets;
+	}
+
+	/**
+	 * Commits offsets for a member, in one transaction that first checks, partition by partition,
+	 * that the member still owns each one. Nothing is written unless every check passes.
+	 * @param generation the generation the member says it is in, or null to skip that check
+	 * @param offsets the offsets, at most one per partition; may be empty (the member and
+	 * generation are still checked)
+	 * @param nowMs wall-clock time of the commit, kept with each offset
+	 * @throws CaudalException {@link ErrorCode#UNKNOWN_MEMBER} when the member is not in the
+	 * group; {@link ErrorCode#FENCED_MEMBER} when the generation is not the member's or it does
+	 * not own a partition
+	 */
+	public void commit(String groupId, String memberId, Integer generation, List<PartitionOffset> offsets,
+			long nowMs) {
+		List<PartitionOffset> sorted = new ArrayList<>(offsets);
+		sorted.sort(PARTITION_ORDER);
+		this.transactions.executeWithoutResult(status -> {
+			Integer memberGeneration = this.jdbc
+				.sql("SELECT generation FROM group_members WHERE group_id = ? AND member_id = ? FOR UPDATE")
+				.params(groupId, memberId)
+				.query(Integer.class)
+				.optional()
+				.orElseThrow(() -> new CaudalException(ErrorCode.UNKNOWN_MEMBER, "Member " + memberId
+						+ " is not in group '" + groupId + "': its session ended or it left; join again."));
+			if (generation != null && generation.intValue() != memberGeneration) {
+				throw new CaudalException(ErrorCode.FENCED_MEMBER,
+						"Member " + memberId + " of group '" + groupId + "' committed with generation " + generation
+								+ ", but its generation is " + memberGeneration + "; nothing was committed.",
+						Map.of("generation", memberGeneration));
+			}
+			for (PartitionOffset offset : sorted) {
+				String owner = this.jdbc
+					.sql("SELECT owner_member_id FROM group_partitions"
+							+ " WHERE group_id = ? AND topic = ? AND partition_index = ? FOR UPDATE")
+					.params(groupId, offset.topic(), offset.partition())
+					.query(String.class)
+					.optional()
+					.orElse(null);
+				if (!memberId.equals(owner)) {
+					throw new CaudalException(ErrorCode.FENCED_MEMBER,
+							"Member " + memberId + " of group '" + groupId + "' does not own partition "
+									+ offset.topicPartition() + " in generation " + memberGeneration
+									+ "; nothing was committed.",
+							Map.of("generation", memberGeneration));
+				}
+			}
+			for (PartitionOffset offset : sorted) {
+				writeOffset(groupId, offset, nowMs);
+			}
+		});
+	}
+
+	/** Sets offsets regardless of ownership (the caller made sure the group has no member), in one transaction. */
+	public void resetOffsets(String groupId, List<PartitionOffset> offsets, long nowMs) {
+		this.transactions
+			.executeWithoutResult(status -> offsets.forEach(offset -> writeOffset(groupId, offset, nowMs)));
+	}
+
+	/** Removes every group's committed offsets for a topic. */
+	public void deleteOffsetsOfTopic(String topic) {
+		this.jdbc.sql("DELETE FROM committed_offsets WHERE topic = ?").param(topic).update();
+	}
+
+	/** Removes a group: its committed offsets and its membership rows, in one transaction. */
+	public void deleteGroup(String groupId) {
+		this.transactions.executeWithoutResult(status -> {
+			this.jdbc.sql("DELETE FROM committed_offsets WHERE group_id = ?").param(groupId).update();
+			this.jdbc.sql("DELETE FROM consumer_groups WHERE group_id = ?").param(groupId).update();
+		});
+	}
+
+	/** Every group's membership, members in join order. */
+	public List<StoredGroup> loadGroups() {
+		Map<String, Integer> generations = new LinkedHashMap<>();
+		this.jdbc.sql("SELECT group_id, generation FROM consumer_groups ORDER BY group_id")
+			.query(rs -> {
+				generations.put(rs.getString(1), rs.getInt(2));
+			});
+		Map<String, Map<String, List<String>>> topics = new HashMap<>();
+		this.jdbc.sql("SELECT group_id, member_id, topic FROM group_member_topics ORDER BY topic").query(rs -> {
+			topics.computeIfAbsent(rs.getString(1), group -> new HashMap<>())
+				.computeIfAbsent(rs.getString(2), member -> new ArrayList<>())
+				.add(rs.getString(3));
+		});
+		Map<String, List<StoredMember>> members = new HashMap<>();
+		this.jdbc.sql("SELECT group_id, member_id, instance_id, transport, session_timeout_ms, assignor,"
+				+ " auto_offset_reset, join_order, generation FROM group_members ORDER BY group_id, join_order")
+			.query(rs -> {
+				String groupId = rs.getString(1);
+				String memberId = rs.getString(2);
+				members.computeIfAbsent(groupId, group -> new ArrayList<>())
+					.add(new StoredMember(memberId, rs.getString(3), rs.getString(4),
+							topics.getOrDefault(groupId, Map.of()).getOrDefault(memberId, List.of()), rs.getInt(5),
+							rs.getString(6), rs.getString(7), rs.getLong(8), rs.getInt(9)));
+			});
+		Map<String, List<StoredPartition>> partitions = new HashMap<>();
+		this.jdbc.sql("SELECT group_id, topic, partition_index, target_member_id, owner_member_id, revoking"
+				+ " FROM group_partitions ORDER BY group_id, topic, partition_index")
+			.query(rs -> {
+				partitions.computeIfAbsent(rs.getString(1), group -> new ArrayList<>())
+					.add(new StoredPartition(new TopicPartition(rs.getString(2), rs.getInt(3)), rs.getString(4),
+							rs.getString(5), rs.getBoolean(6)));
+			});
+		List<StoredGroup> groups = new ArrayList<>();
+		generations.forEach((groupId, generation) -> groups.add(new StoredGroup(groupId, generation,
+				members.getOrDefault(groupId, List.of()), partitions.getOrDefault(groupId, List.of()))));
+		return groups;
+	}
+
+	/**
+	 * Writes one operation's membership changes in one transaction: the group row, then member
+	 * rows (leavers first), then partition rows, the order commits take their locks in.
+	 */
+	public void apply(GroupChanges changes) {
+		String groupId = changes.groupId();
+		this.transactions.executeWithoutResult(status -> {
+			if (changes.removed()) {
+				this.jdbc.sql("DELETE FROM consumer_groups WHERE group_id = ?").param(groupId).update();
+				return;
+			}
+			int updated = this.jdbc.sql("UPDATE consumer_groups SET generation = ? WHERE group_id = ?")
+				.params(changes.generation(), groupId)
+				.update();
+			if (updated == 0) {
+				this.jdbc.sql("INSERT INTO consumer_groups (group_id, generation) VALUES (?, ?)")
+					.params(groupId, changes.generation())
+					.update();
+			}
+			for (String memberId : changes.deletedMembers().stream().sorted().toList()) {
+				this.jdbc.sql("DELETE FROM group_members WHERE group_id = ? AND member_id = ?")
+					.params(groupId, memberId)
+					.update();
+			}
+			changes.savedMembers()
+				.stream()
+				.sorted(Comparator.comparing(StoredMember::memberId))
+				.forEach(member -> saveMember(groupId, member));
+			for (TopicPartition tp : changes.deletedPartitions()) {
+				this.jdbc.sql("DELETE FROM group_partitions WHERE group_id = ? AND topic = ? AND partition_index = ?")
+					.params(groupId, tp.topic(), tp.partition())
+					.update();
+			}
+			changes.savedPartitions()
+				.stream()
+				.sorted(Comparator.comparing(StoredPartition::topicPartition, Comparator
+					.comparing(TopicPartition::topic)
+					.thenComparingInt(TopicPartition::partition)))
+				.forEach(partition -> savePartition(groupId, partition));
+		});
+	}
+
+	private void saveMember(String groupId, StoredMember member) {
+		int updated = this.jdbc.sql("UPDATE group_members SET generation = ? WHERE group_id = ? AND member_id = ?")
+			.params(member.generation(), groupId, member.memberId())
+			.update();
+		if (updated > 0) {
+			return;
+		}
+		this.jdbc.sql("INSERT INTO group_members (group_id, member_id, instance_id, transport, session_timeout_ms,"
+				+ " assignor, auto_offset_reset, join_order, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			.params(groupId, member.memberId(), member.instanceId(), member.transport(), member.sessionTimeoutMs(),
+					member.assignor(), member.autoOffsetReset(), member.joinOrder(), member.generation())
+			.update();
+		for (String topic : member.topics()) {
+			this.jdbc.sql("INSERT INTO group_member_topics (group_id, member_id, topic) VALUES (?, ?, ?)")
+				.params(groupId, member.memberId(), topic)
+				.update();
+		}
+	}
+
+	private void savePartition(String groupId, StoredPartition partition) {
+		TopicPartition tp = partition.topicPartition();
+		int updated = this.jdbc
+			.sql("UPDATE group_partitions SET target_member_id = ?, owner_member_id = ?, revoking = ?"
+					+ " WHERE group_id = ? AND topic = ? AND partition_index = ?")
+			.params(partition.targetMemberId(), partition.ownerMemberId(), partition.revoking(), groupId, tp.topic(),
+					tp.partition())
+			.update();
+		if (updated == 0) {
+			this.jdbc.sql("INSERT INTO group_partitions (group_id, topic, partition_index, target_member_id,"
+					+ " owner_member_id, revoking) VALUES (?, ?, ?, ?, ?, ?)")
+				.params(groupId, tp.topic(), tp.partition(), partition.targetMemberId(), partition.ownerMemberId(),
+						partition.revoking())
+				.update();
+		}
+	}
+
+	private void writeOffset(String groupId, PartitionOffset offset, long nowMs) {
+		int updated = this.jdbc
+			.sql("UPDATE committed_offsets SET committed_offset = ?, committed_at = ?"
+					+ " WHERE group_id = ? AND topic = ? AND partition_index = ?")
+			.params(offset.offset(), nowMs, groupId, offset.topic(), offset.partition())
+			.update();
+		if (updated == 0) {
+			this.jdbc.sql("INSERT INTO committed_offsets (group_id, topic, partition_index, committed_offset,"
+					+ " committed_at) VALUES (?, ?, ?, ?, ?)")
+				.params(groupId, offset.topic(), offset.partition(), offset.offset(), nowMs)
+				.update();
+		}
+	}
+
+}

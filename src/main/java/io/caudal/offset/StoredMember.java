@@ -1,0 +1,25 @@
+package io.caudal.offset;
+
+import java.util.List;
+
+/**
+ * A member as the database keeps it. Everything but {@code generation} is fixed when the member
+ * joins.
+ * @param memberId the id the coordinator gave it
+ * @param instanceId its static instance id, or null
+ * @param transport {@code http} or {@code websocket}
+ * @param topics the topics it reads
+ * @param sessionTimeoutMs how long it may stay silent
+ * @param assignor the assignor it asked for
+ * @param autoOffsetReset {@code earliest}, {@code latest} or {@code none}
+ * @param joinOrder its rank by join time within the group, lowest first
+ * @param generation the group generation it was last told
+ */
+public record StoredMember(String memberId, String instanceId, String transport, List<String> topics,
+		int sessionTimeoutMs, String assignor, String autoOffsetReset, long joinOrder, int generation) {
+
+	public StoredMember {
+		topics = List.copyOf(topics);
+	}
+
+}

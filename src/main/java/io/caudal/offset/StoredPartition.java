@@ -1,0 +1,14 @@
+package io.caudal.offset;
+
+import io.caudal.topic.TopicPartition;
+
+/**
+ * One partition a group reads: the member its target assigns it to and the member owning it now.
+ * @param topicPartition the partition
+ * @param targetMemberId the member the target assignment gives it to, or null
+ * @param ownerMemberId the member owning it now, or null while it is free
+ * @param revoking whether the owner has been told to give it up
+ */
+public record StoredPartition(TopicPartition topicPartition, String targetMemberId, String ownerMemberId,
+		boolean revoking) {
+}
