@@ -306,9 +306,9 @@ final class LogSegment {
 	 */
 	void read(long fromOffset, RecordCollector collector) throws IOException {
 		int limit = this.published.size();
-		int window = (int) Math.min(Math.max(collector.remainingBytes(), MIN_READ_WINDOW_BYTES),
+		int maxWindow = (int) Math.min(Math.max(collector.remainingBytes(), MIN_READ_WINDOW_BYTES),
 				MAX_READ_WINDOW_BYTES);
-		FileWindow reader = new FileWindow(this.channel, limit, window);
+		FileWindow reader = new FileWindow(this.channel, limit, MIN_READ_WINDOW_BYTES, maxWindow);
 		int position = this.offsetIndex.lookup(fromOffset);
 		while (position < limit && !collector.isFull()) {
 			BatchHeader header = header(reader, position, limit);
@@ -341,7 +341,7 @@ final class LogSegment {
 		}
 		TimestampOffset before = this.timeIndex.lastBefore(timestamp);
 		long fromOffset = (before != null) ? before.offset() + 1 : this.baseOffset;
-		FileWindow reader = new FileWindow(this.channel, state.size(), SCAN_WINDOW_BYTES);
+		FileWindow reader = new FileWindow(this.channel, state.size(), SCAN_WINDOW_BYTES, SCAN_WINDOW_BYTES);
 		int position = this.offsetIndex.lookup(fromOffset);
 		while (position < state.size()) {
 			BatchHeader header = header(reader, position, state.size());
@@ -494,7 +494,7 @@ final class LogSegment {
 
 	/** Walks the batches in {@code [from, to)}, checking framing and, if asked, CRCs. */
 	private ScanResult scan(int from, int to, boolean checkCrc, BatchVisitor visitor) throws IOException {
-		FileWindow reader = new FileWindow(this.channel, to, SCAN_WINDOW_BYTES);
+		FileWindow reader = new FileWindow(this.channel, to, SCAN_WINDOW_BYTES, SCAN_WINDOW_BYTES);
 		int position = from;
 		while (position < to) {
 			if (to - position < RecordBatches.HEADER_SIZE) {
@@ -660,7 +660,9 @@ final class LogSegment {
 
 	/**
 	 * Positional reads through a window buffer, so that walking many small batches costs one read per window
-	 * instead of two per batch. A slice stays valid until the next call. Not thread-safe: one per read.
+	 * instead of two per batch. The window starts small and doubles at each refill up to its maximum, so a read
+	 * of one small record copies a few KiB, not the whole byte budget of the fetch. A slice stays valid until the
+	 * next call. Not thread-safe: one per read.
 	 */
 	private static final class FileWindow {
 
@@ -668,16 +670,19 @@ final class LogSegment {
 
 		private final int limit;
 
-		private final int windowBytes;
+		private final int maxWindowBytes;
+
+		private int windowBytes;
 
 		private ByteBuffer buffer;
 
 		private int start;
 
-		FileWindow(FileChannel channel, int limit, int windowBytes) {
+		FileWindow(FileChannel channel, int limit, int initialWindowBytes, int maxWindowBytes) {
 			this.channel = channel;
 			this.limit = limit;
-			this.windowBytes = windowBytes;
+			this.windowBytes = initialWindowBytes;
+			this.maxWindowBytes = maxWindowBytes;
 		}
 
 		/** The bytes {@code [position, position + length)}, which must lie below the limit. */
@@ -697,6 +702,7 @@ final class LogSegment {
 				}
 				this.buffer.flip();
 				this.start = position;
+				this.windowBytes = Math.min(this.windowBytes * 2, this.maxWindowBytes);
 			}
 			return this.buffer.duplicate()
 				.position(position - this.start)

@@ -28,11 +28,13 @@ class LogWriterTest {
 		try (LogWriter writer = new LogWriter(3);
 				PartitionLog log = PartitionLog.open(this.tmp.resolve("orders-0"), "orders-0", CONFIG,
 						new FakeTime(NOW), writer)) {
-			String thread = log.append(TestRecords.records("v", 1, NOW))
-				.thenApply(result -> Thread.currentThread().getName())
-				.join();
+			// A waiter registered before the append runs on the thread that wrote it; a callback chained on the
+			// append's future could run on this thread instead, if the write finished first.
+			CompletableFuture<String> writerThread = new CompletableFuture<>();
+			log.awaitRecordsAfter(0, () -> writerThread.complete(Thread.currentThread().getName()));
+			log.append(TestRecords.records("v", 1, NOW)).join();
 
-			assertThat(thread).matches("caudal-log-writer-[0-2]");
+			assertThat(writerThread.join()).matches("caudal-log-writer-[0-2]");
 		}
 	}
 
