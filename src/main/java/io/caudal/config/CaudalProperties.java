@@ -19,12 +19,13 @@ import org.springframework.util.unit.DataSize;
  * @param retentionCheckInterval how often retention looks for segments to delete
  * @param fetch the caps applied to fetch requests
  * @param cors the origins allowed to call from a browser
+ * @param websocket the limits of the WebSocket endpoints
  */
 @ConfigurationProperties("caudal")
 public record CaudalProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("1000") int maxPartitions,
 		@DefaultValue("16MB") DataSize maxRequestSize, @DefaultValue("2") int logWriterThreads,
 		@DefaultValue("1m") Duration retentionCheckInterval,
-		@DefaultValue Fetch fetch, @DefaultValue Cors cors) {
+		@DefaultValue Fetch fetch, @DefaultValue Cors cors, @DefaultValue Websocket websocket) {
 
 	/**
 	 * Caps on what one fetch may ask for; larger values are lowered to these.
@@ -39,6 +40,28 @@ public record CaudalProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
 
 	/** @param allowedOrigins browser origins allowed beyond the same origin, for REST and WebSocket alike */
 	public record Cors(@DefaultValue List<String> allowedOrigins) {
+	}
+
+	/**
+	 * Limits of the WebSocket endpoints. Every socket costs at most about {@code sendBufferSize}
+	 * of memory however slowly its client reads.
+	 * @param maxSessions the most sockets open at once; a socket past it is closed at once (1013)
+	 * @param sendBufferSize the most JSON text waiting to be written to one socket, in characters
+	 * (bytes for ASCII); records are read from the log only while there is room
+	 * @param sendTimeLimit the longest one frame may take to be written; a client that reads no
+	 * faster is closed (4500)
+	 * @param pingInterval how often each socket is pinged; a socket that has not answered a ping
+	 * (or sent anything) by the next one is closed (4500)
+	 * @param maxMessageSize the largest message a client may send; a larger one closes its socket
+	 * (1009)
+	 * @param allowedOriginPatterns browser origins that may open sockets, besides the same origin
+	 * and {@code caudal.cors.allowed-origins}; by default pages served from this machine
+	 * (localhost on any port); set it empty to allow only those two
+	 */
+	public record Websocket(@DefaultValue("1000") int maxSessions, @DefaultValue("1MB") DataSize sendBufferSize,
+			@DefaultValue("10s") Duration sendTimeLimit, @DefaultValue("20s") Duration pingInterval,
+			@DefaultValue("64KB") DataSize maxMessageSize, @DefaultValue({ "http://localhost:[*]",
+					"http://127.0.0.1:[*]", "http://[::1]:[*]" }) List<String> allowedOriginPatterns) {
 	}
 
 }

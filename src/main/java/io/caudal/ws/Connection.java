@@ -1,0 +1,285 @@
+package io.caudal.ws;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+import io.caudal.topic.ConsumedRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * One open socket: its bounded {@link Outbound}, the client's {@link Credit}, the
+ * {@link RecordPump} that feeds it once {@link #start started}, and its liveness, which the
+ * {@link SessionRegistry}'s keeper {@link #check checks}. Handlers translate frames into calls on
+ * it; it decides how the socket ends.
+ *
+ * <p>
+ * Close codes:
+ * <ul>
+ * <li>1008 (policy violation) after an {@code error} frame with a client's mistake the socket
+ * cannot go past: an unknown topic, a bad query parameter;</li>
+ * <li>1011 (server error) after an {@code error} frame with {@code STORAGE_ERROR} or
+ * {@code INTERNAL_ERROR};</li>
+ * <li>1013 (try again later) when {@code caudal.websocket.max-sessions} sockets are open;</li>
+ * <li>4500 (Spring's "session not reliable") when the client does not keep up: a frame unwritten
+ * after {@code send-time-limit}, a send buffer full, or a ping unanswered by the next one;</li>
+ * <li>1001 (going away) when the server shuts down; 1009 (too big), from the container, for a
+ * client message over {@code max-message-size}.</li>
+ * </ul>
+ *
+ * <p>
+ * Thread-safe: calls come from the container's threads, the pump executor, log writer threads and
+ * the keeper.
+ */
+final class Connection {
+
+	/** The client does not keep up, or no longer answers. */
+	static final CloseStatus NOT_KEEPING_UP = CloseStatus.SESSION_NOT_RELIABLE;
+
+	private static final Logger logger = LoggerFactory.getLogger(Connection.class);
+
+	private final String id;
+
+	private final SocketTransport transport;
+
+	private final SessionRegistry registry;
+
+	private final Outbound outbound;
+
+	private final Credit credit = new Credit();
+
+	/** Set once the socket is ending: no frames are accepted and the pump stops. */
+	private final AtomicBoolean closing = new AtomicBoolean();
+
+	private final AtomicBoolean transportClosed = new AtomicBoolean();
+
+	private final AtomicBoolean released = new AtomicBoolean();
+
+	private volatile RecordSource source;
+
+	private volatile RecordPump pump;
+
+	private volatile long lastPingNanos;
+
+	private volatile boolean pingUnanswered;
+
+	Connection(String id, SocketTransport transport, SessionRegistry registry) {
+		this.id = id;
+		this.transport = transport;
+		this.registry = registry;
+		this.outbound = new Outbound(transport, registry.sendBufferChars(), registry.time(), this::roomFreed,
+				this::writeFailed);
+		this.lastPingNanos = registry.time().nanoseconds();
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	/**
+	 * Starts pushing records from {@code source}, as far as {@code initialCredit} allows.
+	 * @throws CaudalException {@link ErrorCode#INVALID_REQUEST} if the credit is below 1
+	 */
+	void start(RecordSource source, long initialCredit) {
+		this.credit.grant(initialCredit);
+		this.source = source;
+		this.pump = new RecordPump(source, this.credit, this.outbound, this.registry.pumpExecutor(), this);
+		if (this.closing.get()) {
+			// Closed while starting: the close could not stop a source it did not see yet.
+			source.close();
+			return;
+		}
+		this.pump.schedule();
+	}
+
+	/**
+	 * Adds credit from a {@code credit} message.
+	 * @throws CaudalException {@link ErrorCode#INVALID_REQUEST} if {@code records} is null or below 1
+	 */
+	void grant(Long records) {
+		if (records == null) {
+			throw new CaudalException(ErrorCode.INVALID_REQUEST, "A credit message needs \"records\".");
+		}
+		this.credit.grant(records);
+		RecordPump current = this.pump;
+		if (current != null) {
+			current.schedule();
+		}
+	}
+
+	/** The client answered a ping or sent a message: it is alive. */
+	void heard() {
+		this.pingUnanswered = false;
+	}
+
+	/**
+	 * Queues a message for the client. A full send buffer means the client does not keep up: the
+	 * socket is closed (4500).
+	 * @return whether the message was queued
+	 */
+	boolean send(ServerMessage message) {
+		if (this.outbound.offer(this.registry.codec().encode(message))) {
+			return true;
+		}
+		if (!this.closing.get()) {
+			close(NOT_KEEPING_UP.withReason("The send buffer is full: the client does not read fast enough."));
+		}
+		return false;
+	}
+
+	void sendRecords(List<ConsumedRecord> records) {
+		if (send(new ServerMessage.Records(records))) {
+			this.registry.pushed(records);
+		}
+	}
+
+	/** Answers a message that could not be done with an {@code error} frame; the socket stays open. */
+	void reject(CaudalException ex) {
+		send(ServerMessage.Problem.of(ex));
+	}
+
+	/**
+	 * Ends the socket because it cannot go on: an {@code error} frame, then close with 1008 for a
+	 * client's mistake or 1011 for a failure of the server (logged with its cause).
+	 */
+	void fail(RuntimeException ex) {
+		CaudalException failure;
+		if (ex instanceof CaudalException caudal) {
+			failure = caudal;
+		}
+		else {
+			logger.error("Socket {} - Failed unexpectedly; closing it.", this.id, ex);
+			failure = new CaudalException(ErrorCode.INTERNAL_ERROR,
+					"The server failed to serve this socket; the failure has been logged.");
+		}
+		if (!this.closing.compareAndSet(false, true)) {
+			return;
+		}
+		stopSource();
+		CloseStatus status = (failure.code().status() < 500) ? CloseStatus.POLICY_VIOLATION
+				: CloseStatus.SERVER_ERROR;
+		logger.debug("Socket {} - Closing with {} after error {}: {}", this.id, status.getCode(), failure.code(),
+				failure.getMessage());
+		// Written before finishing, which refuses further frames; a full buffer leaves it out.
+		this.outbound.offer(this.registry.codec().encode(ServerMessage.Problem.of(failure)));
+		this.outbound.finish(() -> closeTransport(status.withReason(failure.code().name())));
+	}
+
+	/** Closes the socket at once, dropping what is unsent. Idempotent. */
+	void close(CloseStatus status) {
+		if (!this.transportClosed.get()) {
+			logger.info("Socket {} - Closing with {}: {}", this.id, status.getCode(), status.getReason());
+		}
+		this.closing.set(true);
+		stopSource();
+		this.outbound.discard();
+		closeTransport(status);
+		release();
+	}
+
+	/** The socket has closed, whoever closed it: lets go of everything. Idempotent. */
+	void closed(CloseStatus status) {
+		this.closing.set(true);
+		this.transportClosed.set(true);
+		stopSource();
+		this.outbound.discard();
+		if (release()) {
+			logger.debug("Socket {} - Closed with {}.", this.id, status);
+		}
+	}
+
+	boolean isClosing() {
+		return this.closing.get();
+	}
+
+	/** Characters waiting to be written to this socket. */
+	long bufferedChars() {
+		return this.outbound.bufferedChars();
+	}
+
+	/**
+	 * The keeper's periodic look: closes a socket whose frame in flight waited past the send time
+	 * limit, or whose last ping went unanswered for a ping interval; pings it every ping interval;
+	 * wakes the pump if the source changed, and ends the socket if its source cannot go on (a
+	 * deleted topic). Runs on the keeper thread only.
+	 * @param nowNanos the current {@code Time.nanoseconds()}
+	 */
+	void check(long nowNanos) {
+		long writingNanos = this.outbound.writingNanos(nowNanos);
+		if (writingNanos > this.registry.sendTimeLimitNanos()) {
+			close(NOT_KEEPING_UP.withReason("A frame waited " + TimeUnit.NANOSECONDS.toMillis(writingNanos)
+					+ " ms to be written: the client does not read fast enough."));
+			return;
+		}
+		boolean pingDue = nowNanos - this.lastPingNanos >= this.registry.pingIntervalNanos();
+		if (pingDue && this.pingUnanswered) {
+			close(NOT_KEEPING_UP.withReason("The client did not answer a ping within "
+					+ TimeUnit.NANOSECONDS.toMillis(this.registry.pingIntervalNanos()) + " ms."));
+			return;
+		}
+		if (pingDue) {
+			// Set first: the pong may arrive before ping() returns.
+			this.pingUnanswered = true;
+			if (this.outbound.ping()) {
+				this.lastPingNanos = nowNanos;
+			}
+			else {
+				this.pingUnanswered = false;
+			}
+		}
+		RecordSource currentSource = this.source;
+		RecordPump currentPump = this.pump;
+		try {
+			if (currentPump != null && !this.closing.get() && currentSource.changed()) {
+				currentPump.schedule();
+			}
+		}
+		catch (CaudalException ex) {
+			fail(ex);
+		}
+	}
+
+	/** Closes the socket (1001) because the server is shutting down. */
+	void shutDown() {
+		close(CloseStatus.GOING_AWAY.withReason("The server is shutting down."));
+	}
+
+	private void roomFreed() {
+		RecordPump current = this.pump;
+		if (current != null) {
+			current.schedule();
+		}
+	}
+
+	private void writeFailed(Throwable failure) {
+		logger.debug("Socket {} - A frame could not be written; closing.", this.id, failure);
+		close(CloseStatus.SERVER_ERROR.withReason("A frame could not be written."));
+	}
+
+	private void stopSource() {
+		RecordSource current = this.source;
+		if (current != null) {
+			current.close();
+		}
+	}
+
+	private void closeTransport(CloseStatus status) {
+		if (this.transportClosed.compareAndSet(false, true)) {
+			this.transport.close(status);
+		}
+	}
+
+	private boolean release() {
+		if (this.released.compareAndSet(false, true)) {
+			this.registry.remove(this);
+			return true;
+		}
+		return false;
+	}
+
+}

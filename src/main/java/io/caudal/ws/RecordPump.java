@@ -1,0 +1,111 @@
+package io.caudal.ws;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.caudal.topic.ConsumedRecord;
+
+/**
+ * Moves records from one socket's {@link RecordSource} to its {@link Outbound}, as far as the
+ * client's {@link Credit} and the room in the send buffer allow. Delivery is pushed, not polled:
+ * the pump runs only when something may let it go on (records arrived, credit was granted, a frame
+ * was written, the source changed), each of which calls {@link #schedule()}. A run sends at most
+ * one {@code records} frame and, when it could send more, schedules itself again behind the other
+ * sockets' runs, so sockets take turns on the shared executor. An idle socket holds no thread and
+ * costs no CPU: it waits on its source's append signals.
+ *
+ * <p>
+ * Thread-safe. Runs of one pump never overlap: {@link #schedule()} counts requests, and only the
+ * call that finds none pending submits a run; a run that ends with requests pending submits the
+ * next one.
+ */
+final class RecordPump {
+
+	/**
+	 * Fewer characters than the JSON of any record takes ({@code {"topic":…,"partition":…}} with
+	 * no key, value or headers). Reading at most one record per this many characters of room keeps
+	 * small records from overfilling the send buffer, since the room is counted in characters and a
+	 * read's size in record bytes.
+	 */
+	static final int MIN_RECORD_CHARS = 64;
+
+	private final RecordSource source;
+
+	private final Credit credit;
+
+	private final Outbound outbound;
+
+	private final Executor executor;
+
+	private final Connection connection;
+
+	private final AtomicInteger requests = new AtomicInteger();
+
+	/** @param connection where frames go and failures are reported */
+	RecordPump(RecordSource source, Credit credit, Outbound outbound, Executor executor, Connection connection) {
+		this.source = source;
+		this.credit = credit;
+		this.outbound = outbound;
+		this.executor = executor;
+		this.connection = connection;
+	}
+
+	/** Asks for a run; cheap, never blocks, callable from any thread (a log writer's too). */
+	void schedule() {
+		if (this.requests.getAndIncrement() == 0) {
+			submit();
+		}
+	}
+
+	private void submit() {
+		try {
+			this.executor.execute(this::run);
+		}
+		catch (RejectedExecutionException ex) {
+			this.connection.shutDown();
+		}
+	}
+
+	private void run() {
+		int seen = this.requests.get();
+		try {
+			if (pumpOneFrame()) {
+				this.requests.incrementAndGet();
+			}
+		}
+		catch (RuntimeException ex) {
+			this.connection.fail(ex);
+		}
+		finally {
+			if (this.requests.addAndGet(-seen) > 0) {
+				submit();
+			}
+		}
+	}
+
+	/**
+	 * Sends one frame if credit, room and records allow: no more records than the credit, and about
+	 * as many characters as the room left in the send buffer. Returns whether another frame may
+	 * follow.
+	 */
+	private boolean pumpOneFrame() {
+		long available = this.credit.available();
+		long room = this.outbound.room();
+		if (available == 0 || room == 0 || this.connection.isClosing()) {
+			// Credit, a written frame or nothing at all (closing) will schedule the next run.
+			return false;
+		}
+		int maxRecords = (int) Math.min(available, Math.max(1, room / MIN_RECORD_CHARS));
+		List<ConsumedRecord> records = this.source.read(maxRecords, (int) Math.min(room, Integer.MAX_VALUE));
+		if (records.isEmpty()) {
+			this.source.awaitRecords(this::schedule);
+			return false;
+		}
+		this.credit.spend(records.size());
+		this.connection.sendRecords(records);
+		return true;
+	}
+
+}

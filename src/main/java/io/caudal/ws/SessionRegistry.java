@@ -1,0 +1,219 @@
+package io.caudal.ws;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.caudal.config.CaudalProperties;
+import io.caudal.log.Time;
+import io.caudal.topic.ConsumedRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The open sockets of this server, at most {@code caudal.websocket.max-sessions}, and what they
+ * share: the pump executor (a few named threads, each socket's runs queued at most once, so the
+ * queue is bounded by the number of sockets) and one keeper thread that every
+ * {@value #KEEPER_INTERVAL_MS} ms {@link Connection#check checks} every socket. Publishes the
+ * gauges {@code caudal.websocket.sessions} (open sockets) and {@code caudal.websocket.send.buffered}
+ * (characters waiting to be written, over all sockets), and the counter
+ * {@code caudal.websocket.records.pushed} (per topic).
+ *
+ * <p>
+ * A lifecycle in the last phase: it stops before the web server shuts down gracefully, so clients
+ * get close 1001 rather than a dropped connection. Thread-safe.
+ */
+final class SessionRegistry implements SmartLifecycle, AutoCloseable {
+
+	/** How often the keeper looks at every socket. */
+	static final long KEEPER_INTERVAL_MS = 250;
+
+	private static final Logger logger = LoggerFactory.getLogger(SessionRegistry.class);
+
+	private final CaudalProperties.Websocket settings;
+
+	private final MessageCodec codec;
+
+	private final Time time;
+
+	private final MeterRegistry meters;
+
+	private final ConcurrentMap<String, Connection> connections = new ConcurrentHashMap<>();
+
+	private final AtomicInteger reserved = new AtomicInteger();
+
+	private final Executor pumpExecutor;
+
+	private ScheduledExecutorService keeper;
+
+	private volatile boolean running;
+
+	/**
+	 * @param pumpExecutor runs the pumps; {@link #pumpThreads} makes the server's, which
+	 * {@link #close()} shuts down
+	 */
+	SessionRegistry(CaudalProperties.Websocket settings, MessageCodec codec, Time time, MeterRegistry meters,
+			Executor pumpExecutor) {
+		this.settings = settings;
+		this.codec = codec;
+		this.time = time;
+		this.meters = meters;
+		this.pumpExecutor = pumpExecutor;
+		Gauge.builder("caudal.websocket.sessions", this.connections, ConcurrentMap::size)
+			.description("Open WebSocket sessions")
+			.register(meters);
+		Gauge.builder("caudal.websocket.send.buffered", this.connections,
+				open -> open.values().stream().mapToLong(Connection::bufferedChars).sum())
+			.description("Characters of JSON waiting to be written to WebSocket clients, over all sockets")
+			.register(meters);
+	}
+
+	/**
+	 * The pump executor of a server: one thread per processor (at least two), named
+	 * {@code caudal-ws-pump-N}. Each socket has at most one run queued, so the queue's bound, the
+	 * number of sockets allowed, is never reached while the server runs.
+	 */
+	static ExecutorService pumpThreads(int maxSessions) {
+		int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+		AtomicInteger count = new AtomicInteger();
+		return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(maxSessions),
+				runnable -> daemon(runnable, "caudal-ws-pump-" + count.incrementAndGet()));
+	}
+
+	/** Starts the keeper thread. */
+	@Override
+	public synchronized void start() {
+		this.keeper = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "caudal-ws-keeper"));
+		this.keeper.scheduleWithFixedDelay(this::checkAll, KEEPER_INTERVAL_MS, KEEPER_INTERVAL_MS,
+				TimeUnit.MILLISECONDS);
+		this.running = true;
+	}
+
+	/** Closes every socket (1001) and stops the keeper thread. */
+	@Override
+	public synchronized void stop() {
+		this.running = false;
+		if (this.keeper != null) {
+			this.keeper.shutdownNow();
+			this.keeper = null;
+		}
+		for (Connection connection : List.copyOf(this.connections.values())) {
+			connection.shutDown();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Stops the pump threads, once the application context closes. */
+	@Override
+	public void close() {
+		if (this.pumpExecutor instanceof ExecutorService service) {
+			service.shutdownNow();
+		}
+	}
+
+	/**
+	 * Registers a new socket, or closes it at once (1013) when {@code max-sessions} are open.
+	 * @return the connection, or null if the socket was refused
+	 */
+	Connection open(String id, SocketTransport transport) {
+		if (this.reserved.incrementAndGet() > this.settings.maxSessions()) {
+			this.reserved.decrementAndGet();
+			logger.info("Socket {} - Refused: {} sockets are open, the most allowed (caudal.websocket.max-sessions).",
+					id, this.settings.maxSessions());
+			transport.close(CloseStatus.SERVICE_OVERLOAD
+				.withReason("Too many open sockets: " + this.settings.maxSessions() + " is the most."));
+			return null;
+		}
+		Connection connection = new Connection(id, transport, this);
+		this.connections.put(id, connection);
+		return connection;
+	}
+
+	/** The open socket with this id, or null. */
+	Connection get(String id) {
+		return this.connections.get(id);
+	}
+
+	void remove(Connection connection) {
+		if (this.connections.remove(connection.id(), connection)) {
+			this.reserved.decrementAndGet();
+		}
+	}
+
+	void pushed(List<ConsumedRecord> records) {
+		int start = 0;
+		for (int i = 1; i <= records.size(); i++) {
+			if (i == records.size() || !records.get(i).topic().equals(records.get(start).topic())) {
+				Counter.builder("caudal.websocket.records.pushed")
+					.tag("topic", records.get(start).topic())
+					.description("Records pushed to WebSocket clients")
+					.register(this.meters)
+					.increment(i - start);
+				start = i;
+			}
+		}
+	}
+
+	MessageCodec codec() {
+		return this.codec;
+	}
+
+	Time time() {
+		return this.time;
+	}
+
+	Executor pumpExecutor() {
+		return this.pumpExecutor;
+	}
+
+	long sendBufferChars() {
+		return this.settings.sendBufferSize().toBytes();
+	}
+
+	long sendTimeLimitNanos() {
+		return this.settings.sendTimeLimit().toNanos();
+	}
+
+	long pingIntervalNanos() {
+		return this.settings.pingInterval().toNanos();
+	}
+
+	/** One pass of the keeper. Never throws: a failing socket is logged, the others still run. */
+	void checkAll() {
+		long now = this.time.nanoseconds();
+		for (Connection connection : this.connections.values()) {
+			try {
+				connection.check(now);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Socket {} - The keeper's check failed; it is tried again at the next pass.",
+						connection.id(), ex);
+			}
+		}
+	}
+
+	private static Thread daemon(Runnable runnable, String name) {
+		Thread thread = new Thread(runnable, name);
+		thread.setDaemon(true);
+		return thread;
+	}
+
+}

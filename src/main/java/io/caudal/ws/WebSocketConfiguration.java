@@ -1,0 +1,59 @@
+package io.caudal.ws;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.caudal.config.CaudalProperties;
+import io.caudal.log.Time;
+import io.caudal.topic.TopicRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+/**
+ * Wires the WebSocket endpoints: plain JSON text frames, no STOMP. The handshake accepts pages of
+ * the same origin, of {@code caudal.cors.allowed-origins} and of
+ * {@code caudal.websocket.allowed-origin-patterns} (localhost by default), and clients that send
+ * no {@code Origin} (not browsers).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+class WebSocketConfiguration {
+
+	/** Tells the servlet container the largest message a client may send. */
+	@Bean
+	ServletServerContainerFactoryBean webSocketContainer(CaudalProperties properties) {
+		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+		int maxMessageSize = Math.toIntExact(properties.websocket().maxMessageSize().toBytes());
+		container.setMaxTextMessageBufferSize(maxMessageSize);
+		container.setMaxBinaryMessageBufferSize(maxMessageSize);
+		return container;
+	}
+
+	@Bean
+	SessionRegistry sessionRegistry(CaudalProperties properties, JsonMapper json, Time time, MeterRegistry meters) {
+		CaudalProperties.Websocket settings = properties.websocket();
+		return new SessionRegistry(settings, new MessageCodec(json), time, meters,
+				SessionRegistry.pumpThreads(settings.maxSessions()));
+	}
+
+	@Bean
+	TopicTailHandler topicTailHandler(TopicRegistry topics, SessionRegistry sessions, CaudalProperties properties) {
+		return new TopicTailHandler(topics, sessions,
+				session -> new StandardSocketTransport(session, properties.websocket().sendTimeLimit()));
+	}
+
+	@Bean
+	WebSocketConfigurer webSocketEndpoints(TopicTailHandler topicTailHandler, CaudalProperties properties) {
+		List<String> origins = new ArrayList<>(properties.cors().allowedOrigins());
+		origins.addAll(properties.websocket().allowedOriginPatterns());
+		return registry -> registry.addHandler(topicTailHandler, "/ws/topics/*")
+			.setAllowedOriginPatterns(origins.toArray(String[]::new));
+	}
+
+}

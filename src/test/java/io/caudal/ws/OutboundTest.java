@@ -1,0 +1,129 @@
+package io.caudal.ws;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.web.socket.CloseStatus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The bounded send buffer alone, over a {@link StubSocket}. */
+class OutboundTest {
+
+	private final StubSocket socket = new StubSocket("s1", "/ws/topics/t");
+
+	private final ManualTime time = new ManualTime();
+
+	private final AtomicInteger written = new AtomicInteger();
+
+	private final List<Throwable> failures = new ArrayList<>();
+
+	private final Outbound outbound = new Outbound(this.socket, 100, this.time, this.written::incrementAndGet,
+			this.failures::add);
+
+	@Test
+	void framesAreWrittenInOrderOneAtATime() {
+		this.socket.holdWrites();
+		assertThat(this.outbound.offer("{\"n\":1}")).isTrue();
+		assertThat(this.outbound.offer("{\"n\":2}")).isTrue();
+		assertThat(this.socket.frames()).hasSize(1);
+		assertThat(this.socket.framesInFlight()).isEqualTo(1);
+		assertThat(this.outbound.bufferedChars()).isEqualTo(14);
+
+		this.socket.releaseWrites();
+		assertThat(this.socket.frames()).extracting(frame -> frame.get("n").asInt()).containsExactly(1, 2);
+		assertThat(this.written).hasValue(2);
+		assertThat(this.outbound.bufferedChars()).isZero();
+	}
+
+	@Test
+	void writesThatCompleteAtOnceDoNotRecurse() {
+		Outbound large = new Outbound(this.socket, Long.MAX_VALUE, this.time, () -> {
+		}, this.failures::add);
+		this.socket.holdWrites();
+		for (int i = 0; i < 100_000; i++) {
+			large.offer("{}");
+		}
+		this.socket.releaseWrites();
+		assertThat(this.socket.frames()).hasSize(100_000);
+	}
+
+	@Test
+	void aFullBufferRefusesFramesUntilOneIsWritten() {
+		this.socket.holdWrites();
+		String sixty = "\"" + "x".repeat(58) + "\"";
+		assertThat(this.outbound.offer(sixty)).isTrue();
+		assertThat(this.outbound.offer(sixty)).as("accepted while below capacity").isTrue();
+		assertThat(this.outbound.room()).isZero();
+		assertThat(this.outbound.offer("{}")).isFalse();
+
+		this.socket.releaseWrites();
+		assertThat(this.outbound.room()).isEqualTo(100);
+		assertThat(this.outbound.offer("{}")).isTrue();
+	}
+
+	@Test
+	void theFrameInFlightIsTimed() {
+		this.socket.holdWrites();
+		assertThat(this.outbound.writingNanos(this.time.nanoseconds())).isZero();
+		this.outbound.offer("{}");
+		this.time.advance(Duration.ofMillis(1500));
+		assertThat(this.outbound.writingNanos(this.time.nanoseconds())).isEqualTo(1_500_000_000L);
+		assertThat(this.outbound.ping()).as("no ping behind a frame in flight").isFalse();
+		this.socket.releaseWrites();
+		assertThat(this.outbound.writingNanos(this.time.nanoseconds())).isZero();
+		assertThat(this.outbound.ping()).isTrue();
+		assertThat(this.socket.pings()).isEqualTo(1);
+	}
+
+	@Test
+	void finishWritesWhatIsQueuedThenRunsOnce() {
+		AtomicReference<String> order = new AtomicReference<>("");
+		this.socket.holdWrites();
+		this.outbound.offer("{\"n\":1}");
+		this.outbound.offer("{\"n\":2}");
+		this.outbound.finish(() -> {
+			order.updateAndGet(text -> text + "closed after " + this.socket.frames().size());
+			this.socket.close(CloseStatus.POLICY_VIOLATION);
+		});
+		assertThat(this.outbound.offer("{\"n\":3}")).isFalse();
+		assertThat(this.socket.closeStatus()).isNull();
+
+		this.socket.releaseWrites();
+		assertThat(order).hasValue("closed after 2");
+		assertThat(this.socket.closeStatus()).isEqualTo(CloseStatus.POLICY_VIOLATION);
+	}
+
+	@Test
+	void aFailedWriteStopsEverything() {
+		Outbound failing = new Outbound(new SocketTransport() {
+
+			@Override
+			public void sendText(String text, Consumer<Throwable> done) {
+				done.accept(new IOException("Broken pipe"));
+			}
+
+			@Override
+			public void sendPing() {
+			}
+
+			@Override
+			public void close(CloseStatus status) {
+			}
+
+		}, 100, this.time, this.written::incrementAndGet, this.failures::add);
+		assertThat(failing.offer("{}")).isTrue();
+		assertThat(this.failures).singleElement().satisfies(failure -> assertThat(failure).hasMessage("Broken pipe"));
+		assertThat(failing.offer("{}")).isFalse();
+		assertThat(failing.bufferedChars()).isZero();
+		assertThat(this.written).hasValue(0);
+	}
+
+}
