@@ -66,8 +66,8 @@ class GroupController {
 		GroupResponses.Joined joined = GroupResponses.Joined
 			.of(this.coordinator.join(group, config, Transport.HTTP, MemberListener.NONE));
 		URI location = UriComponentsBuilder.fromPath("/groups/{group}/members/{member}")
-			.buildAndExpand(group, joined.memberId())
 			.encode()
+			.buildAndExpand(group, joined.memberId())
 			.toUri();
 		return ResponseEntity.created(location).body(joined);
 	}

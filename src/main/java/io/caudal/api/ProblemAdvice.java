@@ -9,6 +9,7 @@ import io.caudal.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -20,6 +21,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -69,7 +71,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
 		String detail = (body instanceof ProblemDetail problem && problem.getDetail() != null) ? problem.getDetail()
-				: HttpStatus.valueOf(statusCode.value()).getReasonPhrase();
+				: (ex instanceof ErrorResponse response && response.getBody().getDetail() != null)
+						? response.getBody().getDetail() : HttpStatus.valueOf(statusCode.value()).getReasonPhrase();
 		ProblemDetail problem = Problems.of(statusCode, ErrorCode.INVALID_REQUEST, detail, Map.of());
 		return ResponseEntity.status(statusCode)
 			.headers(headers)
@@ -82,6 +85,9 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 		JacksonException jackson = causeOf(ex, JacksonException.class);
 		if (jackson instanceof UnrecognizedPropertyException unknown) {
 			return "Unknown field '" + path(unknown) + "'.";
+		}
+		if (jackson instanceof InputCoercionException) {
+			return "Field '" + path(jackson) + "' holds a number out of range.";
 		}
 		if (jackson instanceof InvalidFormatException || jackson instanceof MismatchedInputException) {
 			String field = path((JacksonException) jackson);

@@ -11,6 +11,7 @@ import io.caudal.log.Time;
 import io.caudal.topic.FetchLimits;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.ProduceService;
+import io.caudal.topic.TopicMeters;
 import io.caudal.topic.TopicRegistry;
 import io.caudal.topic.TopicRepository;
 import io.micrometer.core.instrument.Gauge;
@@ -31,7 +32,8 @@ class StorageConfiguration {
 
 	@Bean(destroyMethod = "close")
 	LogWriter logWriter(CaudalProperties properties) {
-		return new LogWriter(properties.logWriterThreads());
+		// A full write queue answers 503 at once rather than parking request threads behind a slow disk.
+		return new LogWriter(properties.logWriterThreads(), LogWriter.DEFAULT_MAX_QUEUED_BYTES, 0);
 	}
 
 	@Bean
@@ -47,6 +49,7 @@ class StorageConfiguration {
 		Gauge.builder("caudal.topics", registry, r -> r.list().size())
 			.description("Number of topics")
 			.register(meters);
+		registry.onDelete(topic -> TopicMeters.remove(meters, topic));
 		return registry;
 	}
 

@@ -251,21 +251,19 @@ public class GroupCoordinator implements AutoCloseable {
 		if (offsets != null) {
 			checkExplicitOffsets(offsets);
 		}
-		List<PartitionOffset> toCommit = withGroup(groupId, false, unknownMember(groupId, memberId), group -> {
+		GroupMember committer = withGroup(groupId, false, unknownMember(groupId, memberId), group -> {
 			GroupMember member = member(group, memberId);
 			member.touch(this.time.nanoseconds(), 0);
-			if (offsets != null) {
-				return offsets;
-			}
-			List<PartitionOffset> delivered = new ArrayList<>();
-			member.positions(group.owned(member))
-				.forEach((tp, offset) -> delivered.add(PartitionOffset.of(tp, offset)));
-			return delivered;
+			return member;
 		});
-		List<PartitionOffset> sorted = new ArrayList<>(toCommit);
-		sorted.sort(Comparator.comparing(PartitionOffset::topicPartition, PartitionAssignor.ORDER));
-		this.store.commit(groupId, memberId, generation, sorted, this.time.milliseconds());
-		remember(groupId, sorted);
+		List<PartitionOffset> sorted;
+		synchronized (committer.commitLock()) {
+			List<PartitionOffset> toCommit = (offsets != null) ? offsets : delivered(groupId, committer);
+			sorted = new ArrayList<>(toCommit);
+			sorted.sort(Comparator.comparing(PartitionOffset::topicPartition, PartitionAssignor.ORDER));
+			this.store.commit(groupId, memberId, generation, sorted, this.time.milliseconds());
+			remember(groupId, sorted);
+		}
 		withGroup(groupId, false, () -> null, group -> {
 			GroupMember member = group.member(memberId);
 			if (member != null) {
@@ -275,6 +273,16 @@ public class GroupCoordinator implements AutoCloseable {
 			return null;
 		});
 		return sorted;
+	}
+
+	/** The positions delivered to a member in the partitions it owns, revoking ones included. */
+	private List<PartitionOffset> delivered(String groupId, GroupMember member) {
+		return withGroup(groupId, false, unknownMember(groupId, member.memberId()), group -> {
+			List<PartitionOffset> delivered = new ArrayList<>();
+			member.positions(group.owned(member))
+				.forEach((tp, offset) -> delivered.add(PartitionOffset.of(tp, offset)));
+			return delivered;
+		});
 	}
 
 	/**
@@ -386,14 +394,15 @@ public class GroupCoordinator implements AutoCloseable {
 				chosen.add(partition);
 			}
 		}
-		else if (chosen.stream().anyMatch(Objects::isNull) || new HashSet<>(chosen).size() != chosen.size()) {
-			throw new CaudalException(ErrorCode.INVALID_REQUEST,
-					"Field 'partitions' must list partition numbers, each once.");
+		else if (chosen.isEmpty() || chosen.stream().anyMatch(Objects::isNull)
+				|| new HashSet<>(chosen).size() != chosen.size()) {
+			throw new CaudalException(ErrorCode.INVALID_REQUEST, "Field 'partitions' must list partition numbers, "
+					+ "each once, or be left out to reset every partition.");
 		}
 		List<PartitionOffset> offsets = new ArrayList<>();
 		for (int partition : new TreeSet<>(chosen)) {
 			Log log = this.topics.log(topic, partition);
-			offsets.add(new PartitionOffset(topic, partition, target.resolve(topic, partition, log)));
+			offsets.add(new PartitionOffset(topic, partition, target.resolve(topic, partition, log, this.fetchService)));
 		}
 		return withGroup(groupId, true, null, group -> {
 			if (group.memberCount() > 0) {
@@ -906,7 +915,7 @@ public class GroupCoordinator implements AutoCloseable {
 					+ "timestamp:T with N and T whole numbers of 0 or more, not '" + to + "'.");
 		}
 
-		long resolve(String topic, int partition, Log log) {
+		long resolve(String topic, int partition, Log log, FetchService fetchService) {
 			long start = log.logStartOffset();
 			long end = log.logEndOffset();
 			switch (this.kind) {
@@ -915,7 +924,7 @@ public class GroupCoordinator implements AutoCloseable {
 				case "latest":
 					return end;
 				case "timestamp":
-					return log.offsetForTimestamp(this.value);
+					return fetchService.offsetForTimestamp(topic, partition, this.value);
 				default:
 					if (this.value < start || this.value > end) {
 						throw new CaudalException(ErrorCode.OFFSET_OUT_OF_RANGE,

@@ -41,6 +41,12 @@ final class GroupMember {
 
 	private final Set<Runnable> wakeups = new LinkedHashSet<>();
 
+	/**
+	 * Serializes this member's commits, so that the database and the coordinator's cache of
+	 * committed offsets see them in the same order; no other member ever waits on it.
+	 */
+	private final Object commitLock = new Object();
+
 	private int readCursor;
 
 	GroupMember(String memberId, MemberConfig config, Transport transport, MemberListener listener) {
@@ -162,6 +168,10 @@ final class GroupMember {
 	/** The index of the partition a poll reads first, moving on at each poll so none is starved. */
 	int nextReadCursor() {
 		return this.readCursor++ & Integer.MAX_VALUE;
+	}
+
+	Object commitLock() {
+		return this.commitLock;
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
@@ -17,9 +18,9 @@ import io.caudal.log.LogStorageException;
 import io.caudal.log.OffsetOutOfRangeException;
 import io.caudal.log.StoredRecord;
 import io.caudal.log.Time;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads records from a partition, at once or as a long poll. A waiting poll holds no thread: it
@@ -27,6 +28,8 @@ import io.micrometer.core.instrument.Timer;
  * or its time is up.
  */
 public class FetchService {
+
+	private static final Logger logger = LoggerFactory.getLogger(FetchService.class);
 
 	private final TopicRegistry topics;
 
@@ -64,7 +67,7 @@ public class FetchService {
 			int maxBytes, long waitMs) {
 		long startNanos = this.time.nanoseconds();
 		Log log = this.topics.log(topic, partition);
-		long offset = resolve(log, position);
+		long offset = resolve(topic, partition, log, position);
 		int records = Math.min(maxRecords, this.limits.maxRecords());
 		int bytes = Math.min(maxBytes, this.limits.maxBytes());
 		Fetched fetched = read(topic, partition, log, offset, records, bytes);
@@ -77,7 +80,9 @@ public class FetchService {
 		return arrived.completeOnTimeout(null, wait, TimeUnit.MILLISECONDS).thenApplyAsync(ignored -> {
 			waiter.cancel();
 			this.waitingPolls.decrementAndGet();
-			return measured(topic, read(topic, partition, log, offset, records, bytes), startNanos);
+			// The topic may have been deleted during the wait: that is a 404, not an empty answer.
+			Log current = this.topics.log(topic, partition);
+			return measured(topic, read(topic, partition, current, offset, records, bytes), startNanos);
 		}, this.executor);
 	}
 
@@ -85,17 +90,44 @@ public class FetchService {
 	 * The first offset whose record timestamp is at or after {@code timestamp}, or the end offset.
 	 */
 	public long offsetForTimestamp(String topic, int partition, long timestamp) {
-		return this.topics.log(topic, partition).offsetForTimestamp(timestamp);
+		Log log = this.topics.log(topic, partition);
+		return guarded(topic, partition, () -> log.offsetForTimestamp(timestamp));
 	}
 
-	private static long resolve(Log log, FetchPosition position) {
+	private static long resolve(String topic, int partition, Log log, FetchPosition position) {
 		if (position instanceof FetchPosition.AtOffset at) {
 			return at.offset();
 		}
 		if (position instanceof FetchPosition.AtTimestamp at) {
-			return log.offsetForTimestamp(at.timestamp());
+			return guarded(topic, partition, () -> log.offsetForTimestamp(at.timestamp()));
 		}
 		return (position instanceof FetchPosition.Earliest) ? log.logStartOffset() : log.logEndOffset();
+	}
+
+	/**
+	 * Runs a read of the log, answering what the storage reports as the contract's problems. The
+	 * engine's own message, which may name files, goes to the server log only.
+	 */
+	private static <T> T guarded(String topic, int partition, Supplier<T> read) {
+		try {
+			return read.get();
+		}
+		catch (OffsetOutOfRangeException ex) {
+			throw new CaudalException(ErrorCode.OFFSET_OUT_OF_RANGE,
+					"Offset " + ex.offset() + " is outside partition " + topic + "-" + partition + ", which holds ["
+							+ ex.logStartOffset() + ", " + ex.logEndOffset() + "].",
+					Map.of("startOffset", ex.logStartOffset(), "endOffset", ex.logEndOffset()));
+		}
+		catch (CorruptRecordException ex) {
+			logger.warn("{}-{} - A read hit a corrupt batch; it is not served.", topic, partition, ex);
+			throw new CaudalException(ErrorCode.STORAGE_ERROR,
+					"Partition " + topic + "-" + partition + " holds a corrupt batch there; it is not served.");
+		}
+		catch (LogStorageException ex) {
+			logger.warn("{}-{} - A read failed.", topic, partition, ex);
+			throw new CaudalException(ErrorCode.STORAGE_ERROR,
+					"Partition " + topic + "-" + partition + " cannot be read now.");
+		}
 	}
 
 	private boolean reserveWaitingPoll() {
@@ -107,45 +139,18 @@ public class FetchService {
 	}
 
 	private Fetched read(String topic, int partition, Log log, long offset, int maxRecords, int maxBytes) {
-		FetchResult result;
-		try {
-			result = log.read(offset, maxRecords, maxBytes);
-		}
-		catch (OffsetOutOfRangeException ex) {
-			throw new CaudalException(ErrorCode.OFFSET_OUT_OF_RANGE,
-					"Offset " + ex.offset() + " is outside partition " + topic + "-" + partition + ", which holds ["
-							+ ex.logStartOffset() + ", " + ex.logEndOffset() + "].",
-					Map.of("startOffset", ex.logStartOffset(), "endOffset", ex.logEndOffset()));
-		}
-		catch (CorruptRecordException ex) {
-			throw new CaudalException(ErrorCode.STORAGE_ERROR, "Partition " + topic + "-" + partition
-					+ " holds a corrupt batch at offset " + offset + "; it is not served.");
-		}
-		catch (LogStorageException ex) {
-			throw new CaudalException(ErrorCode.STORAGE_ERROR,
-					"Partition " + topic + "-" + partition + " cannot be read now: " + ex.getMessage());
-		}
+		FetchResult result = guarded(topic, partition, () -> log.read(offset, maxRecords, maxBytes));
 		List<ConsumedRecord> records = result.records()
 			.stream()
 			.map(stored -> ConsumedRecord.of(topic, partition, stored))
 			.toList();
 		long bytes = result.records().stream().mapToLong(StoredRecord::sizeInBytes).sum();
-		Counter.builder("caudal.bytes.out")
-			.tag("topic", topic)
-			.description("Key, value and header bytes fetched")
-			.register(this.meters)
-			.increment(bytes);
 		return new Fetched(records, result.nextOffset(), result.logStartOffset(), result.logEndOffset(), bytes);
 	}
 
 	private Fetched measured(String topic, Fetched fetched, long startNanos) {
-		Counter.builder("caudal.records.out").tag("topic", topic).description("Records fetched")
-			.register(this.meters)
-			.increment(fetched.records().size());
-		Timer.builder("caudal.fetch.latency").tag("topic", topic)
-			.description("Time to answer a fetch, long-poll wait included")
-			.register(this.meters)
-			.record(this.time.nanoseconds() - startNanos, TimeUnit.NANOSECONDS);
+		TopicMeters.fetched(this.meters, topic, fetched.records().size(), fetched.bytes(),
+				this.time.nanoseconds() - startNanos);
 		return fetched;
 	}
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
@@ -14,16 +13,19 @@ import io.caudal.log.AppendResult;
 import io.caudal.log.Log;
 import io.caudal.log.LogRecord;
 import io.caudal.log.LogStorageException;
+import io.caudal.log.RecordTooLargeException;
 import io.caudal.log.Time;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Produces records: checks the whole request, picks each record's partition, appends one batch
  * per partition and answers when every batch is durable.
  */
 public class ProduceService {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProduceService.class);
 
 	private final TopicRegistry topics;
 
@@ -90,8 +92,11 @@ public class ProduceService {
 			timestampOf[i] = timestamp;
 			batches.computeIfAbsent(partition, p -> new ArrayList<>()).add(logRecord);
 		}
+		// Every log is looked up before the first append, so a topic deleted meanwhile writes nothing.
+		Map<Integer, Log> logs = new LinkedHashMap<>();
+		batches.keySet().forEach(partition -> logs.put(partition, this.topics.log(topicName, partition)));
 		Map<Integer, CompletableFuture<AppendResult>> appended = new LinkedHashMap<>();
-		batches.forEach((partition, batch) -> appended.put(partition, append(topicName, partition, batch)));
+		batches.forEach((partition, batch) -> appended.put(partition, append(topicName, logs.get(partition), batch)));
 		long totalBytes = bytes;
 		return CompletableFuture.allOf(appended.values().toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
 			if (failure != null) {
@@ -103,9 +108,19 @@ public class ProduceService {
 		});
 	}
 
-	private CompletableFuture<AppendResult> append(String topic, int partition, List<LogRecord> batch) {
-		Log log = this.topics.log(topic, partition);
-		return log.append(batch);
+	/**
+	 * Appends one batch. The size check above read the topic's settings a moment ago; a change of
+	 * {@code max.message.bytes} since then is caught here by the log itself.
+	 */
+	private static CompletableFuture<AppendResult> append(String topic, Log log, List<LogRecord> batch) {
+		try {
+			return log.append(batch);
+		}
+		catch (RecordTooLargeException ex) {
+			throw new CaudalException(ErrorCode.RECORD_TOO_LARGE, "A record is " + ex.recordBytes()
+					+ " bytes; topic '" + topic + "' now accepts at most " + ex.maxMessageBytes()
+					+ " (max.message.bytes).", Map.of("maxMessageBytes", ex.maxMessageBytes()));
+		}
 	}
 
 	private static List<RecordPosition> positions(int[] partitionOf, long[] timestampOf,
@@ -135,24 +150,16 @@ public class ProduceService {
 			return caudal;
 		}
 		if (cause instanceof LogStorageException) {
+			logger.warn("{} - A produce failed to store its records.", topic, cause);
 			return new CaudalException(ErrorCode.STORAGE_ERROR, "Topic '" + topic
-					+ "' could not store the records: " + cause.getMessage() + " Nothing was acknowledged.");
+					+ "' could not store the records: a write or fsync failed, or the disk is not keeping up. "
+					+ "Nothing was acknowledged.");
 		}
 		throw new CompletionException(cause);
 	}
 
 	private void recordMetrics(String topic, int records, long bytes, long startNanos) {
-		Counter.builder("caudal.records.in").tag("topic", topic).description("Records produced").register(this.meters)
-			.increment(records);
-		Counter.builder("caudal.bytes.in")
-			.tag("topic", topic)
-			.description("Key, value and header bytes produced")
-			.register(this.meters)
-			.increment(bytes);
-		Timer.builder("caudal.produce.latency").tag("topic", topic)
-			.description("Time from receiving a produce request to its durable acknowledgement")
-			.register(this.meters)
-			.record(this.time.nanoseconds() - startNanos, TimeUnit.NANOSECONDS);
+		TopicMeters.produced(this.meters, topic, records, bytes, this.time.nanoseconds() - startNanos);
 	}
 
 }

@@ -105,7 +105,7 @@ public class TopicRegistry implements AutoCloseable {
 				refuseLeftoverDirectory(new TopicPartition(name, partition));
 			}
 			List<Log> logs = openNewLogs(topic, 0, partitions, List.of());
-			this.repository.insert(topic, this.time.milliseconds());
+			storeOrDelete(logs, 0, () -> this.repository.insert(topic, this.time.milliseconds()));
 			this.topics.put(name, new TopicLogs(topic, logs));
 			logger.info("Created topic {} with {} partitions and config {}.", name, partitions, topicConfig);
 			return describe(name);
@@ -158,7 +158,8 @@ public class TopicRegistry implements AutoCloseable {
 				topic = topic.withPartitions(partitions);
 			}
 			List<Log> logs = openNewLogs(topic, current.logs().size(), topic.partitions(), current.logs());
-			this.repository.update(topic);
+			Topic updated = topic;
+			storeOrDelete(logs, current.logs().size(), () -> this.repository.update(updated));
 			for (Log log : current.logs()) {
 				log.updateConfig(topic.config().logConfig());
 			}
@@ -266,6 +267,20 @@ public class TopicRegistry implements AutoCloseable {
 			logger.error("{} - Could not create partition files.", topic.name(), ex);
 			throw new CaudalException(ErrorCode.STORAGE_ERROR,
 					"The partitions of topic '" + topic.name() + "' could not be created on disk.");
+		}
+	}
+
+	/**
+	 * Writes a topic's row; if that fails, deletes the partitions just created for it, which would
+	 * otherwise block the name as leftover directories.
+	 */
+	private static void storeOrDelete(List<Log> logs, int firstNew, Runnable store) {
+		try {
+			store.run();
+		}
+		catch (RuntimeException ex) {
+			logs.subList(firstNew, logs.size()).forEach(Log::deleteFiles);
+			throw ex;
 		}
 	}
 

@@ -277,6 +277,8 @@ class GroupApiTest extends FullStackTest {
 				400, "INVALID_REQUEST");
 		assertProblem(this.http.post("/groups/emptygroup/offsets/reset", "{\"topic\":\"strictgroups\"}"), 400,
 				"INVALID_REQUEST");
+		assertProblem(this.http.post("/groups/emptygroup/offsets/reset",
+				"{\"topic\":\"strictgroups\",\"partitions\":[],\"to\":\"latest\"}"), 400, "INVALID_REQUEST");
 		assertProblem(this.http.post("/groups/emptygroup/offsets/reset", "{\"topic\":\"nosuchtopic\",\"to\":\"latest\"}"),
 				404, "TOPIC_NOT_FOUND");
 		assertProblem(this.http.post("/groups/emptygroup/offsets/reset",

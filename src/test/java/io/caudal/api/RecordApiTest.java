@@ -254,6 +254,49 @@ class RecordApiTest extends FullStackTest {
 	}
 
 	@Test
+	void aMissingParameterIsNamed() {
+		createTopicOnce("strict");
+		Response response = this.http.get("/topics/strict/partitions/0/offsets");
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
+		assertThat(response.json().get("detail").asString()).contains("timestamp");
+	}
+
+	@Test
+	void aCorruptBatchIsNeverServedAndAnswers503() throws Exception {
+		createTopic("corrupt", 1, "{}");
+		produce("corrupt", "{\"value\":1,\"timestamp\":1000}");
+		produce("corrupt", "{\"value\":2,\"timestamp\":2000}");
+		java.nio.file.Path segment = DATA_DIR.resolve("corrupt-0").resolve("00000000000000000000.log");
+		byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+		try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(segment,
+				java.nio.file.StandardOpenOption.WRITE)) {
+			// The last byte belongs to the second batch's record: its CRC no longer matches.
+			channel.write(java.nio.ByteBuffer.wrap(new byte[] { (byte) ~bytes[bytes.length - 2] }), bytes.length - 2);
+		}
+		assertThat(values(fetch("corrupt", 0, "offset=0&maxRecords=1"))).hasSize(1);
+		for (Response response : new Response[] { fetch("corrupt", 0, "offset=1"),
+				fetch("corrupt", 0, "timestamp=2000"),
+				this.http.get("/topics/corrupt/partitions/0/offsets?timestamp=1500") }) {
+			assertThat(response.status()).as(response.toString()).isEqualTo(503);
+			assertThat(response.json().get("code").asString()).isEqualTo("STORAGE_ERROR");
+			assertThat(response.text()).doesNotContain(DATA_DIR.toString());
+		}
+	}
+
+	@Test
+	void aLongPollOnATopicDeletedMeanwhileIs404() throws Exception {
+		createTopic("vanishing", 1, "{}");
+		CompletableFuture<Response> poll = CompletableFuture
+			.supplyAsync(() -> fetch("vanishing", 0, "offset=0&waitMs=1500"));
+		org.awaitility.Awaitility.await().during(300, TimeUnit.MILLISECONDS).until(() -> !poll.isDone());
+		assertThat(this.http.delete("/topics/vanishing").status()).isEqualTo(204);
+		Response response = poll.get(10, TimeUnit.SECONDS);
+		assertThat(response.status()).as(response.toString()).isEqualTo(404);
+		assertThat(response.json().get("code").asString()).isEqualTo("TOPIC_NOT_FOUND");
+	}
+
+	@Test
 	void describeShowsRealOffsetsAndSizes() {
 		createTopic("described", 2, "{}");
 		produce("described", "{\"value\":1,\"partition\":1},{\"value\":2,\"partition\":1}");
@@ -274,6 +317,8 @@ class RecordApiTest extends FullStackTest {
 		assertThat(prometheus).contains("caudal_bytes_in_total{topic=\"metered-records\"}");
 		assertThat(prometheus).contains("caudal_produce_latency_seconds_count{topic=\"metered-records\"} 1");
 		assertThat(prometheus).contains("caudal_fetch_latency_seconds_count{topic=\"metered-records\"} 1");
+		assertThat(this.http.delete("/topics/metered-records").status()).isEqualTo(204);
+		assertThat(this.http.get("/actuator/prometheus").text()).doesNotContain("topic=\"metered-records\"");
 	}
 
 	private void createTopicOnce(String name) {

@@ -81,7 +81,8 @@ class TopicControllerTest {
 	@ValueSource(strings = { "{\"name\":\"orders\",", "not json", "{\"name\":\"orders\",\"colour\":\"red\"}",
 			"{\"name\":\"orders\",\"partitions\":\"3\"}", "{\"name\":\"orders\",\"partitions\":1.5}",
 			"{\"name\":\"orders\",\"partitions\":3.0}", "{\"name\":7}", "{\"name\":\"orders\",\"config\":[1]}",
-			"[]", "{\"partitions\":3}", "", "{\"name\":\"orders\"} {}" })
+			"[]", "{\"partitions\":3}", "", "{\"name\":\"orders\"} {}", "{\"name\":\"a\",\"name\":\"b\"}",
+			"{\"name\":\"orders\",\"partitions\":99999999999}" })
 	void malformedCreateIsInvalidRequestAndWritesNothing(String body) throws Exception {
 		this.mvc.perform(post("/topics").contentType(MediaType.APPLICATION_JSON).content(body))
 			.andExpect(status().isBadRequest())
@@ -98,6 +99,13 @@ class TopicControllerTest {
 		this.mvc.perform(post("/topics").contentType(MediaType.APPLICATION_JSON)
 			.content("{\"name\":\"orders\",\"colour\":\"red\"}"))
 			.andExpect(jsonPath("$.detail").value("Unknown field 'colour'."));
+	}
+
+	@Test
+	void anOutOfRangeNumberIsNamedWithoutJavaTypes() throws Exception {
+		this.mvc.perform(post("/topics").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"name\":\"orders\",\"partitions\":99999999999}"))
+			.andExpect(jsonPath("$.detail").value("Field 'partitions' holds a number out of range."));
 	}
 
 	@Test
