@@ -57,11 +57,18 @@ public record CaudalProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
 	 * @param allowedOriginPatterns browser origins that may open sockets, besides the same origin
 	 * and {@code caudal.cors.allowed-origins}; by default pages served from this machine
 	 * (localhost on any port); set it empty to allow only those two
+	 * @param rebalanceTimeout how long a group socket may keep a partition it was told to give up
+	 * when its client neither commits it nor sends any other message; the partition then goes
+	 * to its new owner
+	 * @param autoCommitInterval how often a group socket with {@code autoCommit=true} commits the
+	 * offsets delivered to it
 	 */
 	public record Websocket(@DefaultValue("1000") int maxSessions, @DefaultValue("1MB") DataSize sendBufferSize,
 			@DefaultValue("10s") Duration sendTimeLimit, @DefaultValue("20s") Duration pingInterval,
-			@DefaultValue("64KB") DataSize maxMessageSize, @DefaultValue({ "http://localhost:[*]",
-					"http://127.0.0.1:[*]", "http://[::1]:[*]" }) List<String> allowedOriginPatterns) {
+			@DefaultValue("64KB") DataSize maxMessageSize,
+			@DefaultValue({ "http://localhost:[*]", "http://127.0.0.1:[*]",
+					"http://[::1]:[*]" }) List<String> allowedOriginPatterns,
+			@DefaultValue("5s") Duration rebalanceTimeout, @DefaultValue("5s") Duration autoCommitInterval) {
 	}
 
 }

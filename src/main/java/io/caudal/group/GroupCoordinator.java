@@ -178,15 +178,16 @@ public class GroupCoordinator implements AutoCloseable {
 	}
 
 	/**
-	 * Keeps a member's session alive, lets go of the partitions it was told to give up, and tells
-	 * it its assignment (announcing new revocations).
+	 * Keeps a member's session alive, lets go of the partitions it was told to give up (unless its
+	 * listener {@link MemberListener#releasesExplicitly releases explicitly}), and tells it its
+	 * assignment (announcing new revocations).
 	 * @throws CaudalException {@link ErrorCode#UNKNOWN_MEMBER}
 	 */
 	public MemberAssignment heartbeat(String groupId, String memberId) {
 		return withGroup(groupId, false, unknownMember(groupId, memberId), group -> {
 			GroupMember member = member(group, memberId);
 			member.touch(this.time.nanoseconds(), 0);
-			group.release(member);
+			releaseOnCall(group, member);
 			settle(group);
 			return group.answer(member);
 		});
@@ -596,7 +597,7 @@ public class GroupCoordinator implements AutoCloseable {
 				member.removeWakeup(wakeToForget);
 			}
 			member.touch(this.time.nanoseconds(), waitMs);
-			group.release(member);
+			releaseOnCall(group, member);
 			settle(group);
 			List<TopicPartition> readable = group.readable(member);
 			int first = readable.isEmpty() ? 0 : member.nextReadCursor() % readable.size();
@@ -706,7 +707,7 @@ public class GroupCoordinator implements AutoCloseable {
 					member.position(tp, read.fetched().nextOffset());
 				}
 			}
-			return new Polled(assignment, delivered);
+			return new Polled(assignment, delivered, member.positions(readable));
 		});
 	}
 
@@ -846,6 +847,13 @@ public class GroupCoordinator implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			logger.error("A group member's listener failed.", ex);
+		}
+	}
+
+	/** A call from the member lets go of what it was told to give up, unless it releases explicitly. */
+	private static void releaseOnCall(ConsumerGroup group, GroupMember member) {
+		if (!member.listener().releasesExplicitly()) {
+			group.release(member);
 		}
 	}
 

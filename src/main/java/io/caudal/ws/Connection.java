@@ -22,7 +22,9 @@ import org.springframework.web.socket.CloseStatus;
  * Close codes:
  * <ul>
  * <li>1008 (policy violation) after an {@code error} frame with a client's mistake the socket
- * cannot go past: an unknown topic, a bad query parameter;</li>
+ * cannot go past: an unknown topic, a bad query parameter; and for a group socket, a member no
+ * longer in its group ({@code UNKNOWN_MEMBER}) or without an offset to start from
+ * ({@code NO_COMMITTED_OFFSET}, {@code OFFSET_OUT_OF_RANGE} with autoOffsetReset none);</li>
  * <li>1011 (server error) after an {@code error} frame with {@code STORAGE_ERROR} or
  * {@code INTERNAL_ERROR};</li>
  * <li>1013 (try again later) when {@code caudal.websocket.max-sessions} sockets are open;</li>
@@ -72,7 +74,7 @@ final class Connection {
 		this.id = id;
 		this.transport = transport;
 		this.registry = registry;
-		this.outbound = new Outbound(transport, registry.sendBufferChars(), registry.time(), this::roomFreed,
+		this.outbound = new Outbound(transport, registry.sendBufferChars(), registry.time(), this::wake,
 				this::writeFailed);
 		this.lastPingNanos = registry.time().nanoseconds();
 	}
@@ -106,6 +108,15 @@ final class Connection {
 			throw new CaudalException(ErrorCode.INVALID_REQUEST, "A credit message needs \"records\".");
 		}
 		this.credit.grant(records);
+		wake();
+	}
+
+	/**
+	 * Asks the pump for a run: room was freed, or the source has something to send (a group
+	 * member's new assignment). Cheap, never blocks, callable from any thread; nothing before
+	 * {@link #start}.
+	 */
+	void wake() {
 		RecordPump current = this.pump;
 		if (current != null) {
 			current.schedule();
@@ -247,13 +258,6 @@ final class Connection {
 	/** Closes the socket (1001) because the server is shutting down. */
 	void shutDown() {
 		close(CloseStatus.GOING_AWAY.withReason("The server is shutting down."));
-	}
-
-	private void roomFreed() {
-		RecordPump current = this.pump;
-		if (current != null) {
-			current.schedule();
-		}
 	}
 
 	private void writeFailed(Throwable failure) {

@@ -11,10 +11,11 @@ import io.caudal.topic.ConsumedRecord;
  * Moves records from one socket's {@link RecordSource} to its {@link Outbound}, as far as the
  * client's {@link Credit} and the room in the send buffer allow. Delivery is pushed, not polled:
  * the pump runs only when something may let it go on (records arrived, credit was granted, a frame
- * was written, the source changed), each of which calls {@link #schedule()}. A run sends at most
- * one {@code records} frame and, when it could send more, schedules itself again behind the other
- * sockets' runs, so sockets take turns on the shared executor. An idle socket holds no thread and
- * costs no CPU: it waits on its source's append signals.
+ * was written, the source changed or has something to send), each of which calls
+ * {@link #schedule()}. A run sends at most one {@code records} frame and, when it could send more,
+ * schedules itself again behind the other sockets' runs, so sockets take turns on the shared
+ * executor. An idle socket holds no thread and costs no CPU: it waits on its source's append
+ * signals.
  *
  * <p>
  * Thread-safe. Runs of one pump never overlap: {@link #schedule()} counts requests, and only the
@@ -86,15 +87,20 @@ final class RecordPump {
 	}
 
 	/**
-	 * Sends one frame if credit, room and records allow: no more records than the credit, and about
-	 * as many characters as the room left in the send buffer. Returns whether another frame may
-	 * follow.
+	 * Lets the source {@link RecordSource#maintain maintain} itself, then sends one frame if credit,
+	 * room and records allow: no more records than the credit, and about as many characters as the
+	 * room left in the send buffer. Returns whether another frame may follow.
 	 */
 	private boolean pumpOneFrame() {
+		if (this.outbound.room() == 0 || this.connection.isClosing()) {
+			// A written frame or nothing at all (closing) will schedule the next run.
+			return false;
+		}
+		this.source.maintain();
 		long available = this.credit.available();
 		long room = this.outbound.room();
-		if (available == 0 || room == 0 || this.connection.isClosing()) {
-			// Credit, a written frame or nothing at all (closing) will schedule the next run.
+		if (available == 0 || room == 0) {
+			// Credit or a written frame will schedule the next run.
 			return false;
 		}
 		int maxRecords = (int) Math.min(available, Math.max(1, room / MIN_RECORD_CHARS));

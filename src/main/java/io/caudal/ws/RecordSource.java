@@ -11,11 +11,21 @@ import io.caudal.topic.ConsumedRecord;
  * the socket has room, and asks to be woken when a read finds nothing.
  *
  * <p>
- * {@link #read} and {@link #awaitRecords} are called by the socket's pump, one call at a time;
- * {@link #changed} by the session keeper's thread and {@link #close} by any thread, concurrently
- * with them.
+ * {@link #maintain}, {@link #read} and {@link #awaitRecords} are called by the socket's pump, one
+ * call at a time; {@link #changed} by the session keeper's thread and {@link #close} by any
+ * thread, concurrently with them.
  */
 interface RecordSource {
+
+	/**
+	 * Does what must reach the client in order with the records, whatever the credit: the pump
+	 * calls it at the start of each run while the socket has room in its send buffer, before it
+	 * looks at the credit. A group member sends its new assignment here, so that no record of a
+	 * partition follows the frame that took the partition away. Nothing by default.
+	 * @throws CaudalException when the socket cannot go on, as {@link #read} does
+	 */
+	default void maintain() {
+	}
 
 	/**
 	 * The records available now, without waiting; they count as delivered once returned.

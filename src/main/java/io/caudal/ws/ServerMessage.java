@@ -5,7 +5,10 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.caudal.error.CaudalException;
+import io.caudal.group.MemberAssignment;
+import io.caudal.offset.PartitionOffset;
 import io.caudal.topic.ConsumedRecord;
+import io.caudal.topic.TopicPartition;
 
 /**
  * A message from the server to a client: one JSON text frame whose {@code type} names the record
@@ -13,6 +16,9 @@ import io.caudal.topic.ConsumedRecord;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({ @JsonSubTypes.Type(value = ServerMessage.Records.class, name = "records"),
+		@JsonSubTypes.Type(value = ServerMessage.Joined.class, name = "joined"),
+		@JsonSubTypes.Type(value = ServerMessage.Assignment.class, name = "assignment"),
+		@JsonSubTypes.Type(value = ServerMessage.Committed.class, name = "committed"),
 		@JsonSubTypes.Type(value = ServerMessage.Problem.class, name = "error") })
 sealed interface ServerMessage {
 
@@ -21,6 +27,49 @@ sealed interface ServerMessage {
 	 * @param records one or more, each partition's in offset order
 	 */
 	record Records(List<ConsumedRecord> records) implements ServerMessage {
+	}
+
+	/**
+	 * {@code {"type":"joined","memberId":…,"generation":…,"leader":…}}: the socket is a member of
+	 * its group.
+	 * @param memberId the member the socket is
+	 * @param generation the group's generation when it joined
+	 * @param leader the leader's member id
+	 */
+	record Joined(String memberId, int generation, String leader) implements ServerMessage {
+
+		static Joined of(MemberAssignment joined) {
+			return new Joined(joined.memberId(), joined.generation(), joined.leader());
+		}
+
+	}
+
+	/**
+	 * {@code {"type":"assignment","generation":…,"leader":…,"partitions":[…],"revoking":[…]}}: what
+	 * a member owns, sent after every change.
+	 * @param generation the group's generation
+	 * @param leader the leader's member id
+	 * @param partitions the partitions whose records the socket gets, in topic then partition order
+	 * @param revoking partitions the member must give up: no more records come from them, the client
+	 * may still commit them, and they go once it commits, sends any other message, or the rebalance
+	 * timeout passes
+	 */
+	record Assignment(int generation, String leader, List<TopicPartition> partitions,
+			List<TopicPartition> revoking) implements ServerMessage {
+
+		static Assignment of(MemberAssignment assignment) {
+			return new Assignment(assignment.generation(), assignment.leader(), assignment.assignment(),
+					assignment.revoking());
+		}
+
+	}
+
+	/**
+	 * {@code {"type":"committed","offsets":[{"topic":…,"partition":…,"offset":…}]}}: the answer to a
+	 * {@code commit} message.
+	 * @param offsets the offsets committed, in topic then partition order
+	 */
+	record Committed(List<PartitionOffset> offsets) implements ServerMessage {
 	}
 
 	/**

@@ -2,8 +2,10 @@ package io.caudal.ws;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import io.caudal.config.CaudalProperties;
+import io.caudal.group.GroupCoordinator;
 import io.caudal.log.Time;
 import io.caudal.topic.TopicRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,15 +13,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
- * Wires the WebSocket endpoints: plain JSON text frames, no STOMP. The handshake accepts pages of
- * the same origin, of {@code caudal.cors.allowed-origins} and of
- * {@code caudal.websocket.allowed-origin-patterns} (localhost by default), and clients that send
- * no {@code Origin} (not browsers).
+ * Wires the WebSocket endpoints, {@code /ws/topics/{topic}} and {@code /ws/groups/{group}}: plain
+ * JSON text frames, no STOMP. The handshake accepts pages of the same origin, of
+ * {@code caudal.cors.allowed-origins} and of {@code caudal.websocket.allowed-origin-patterns}
+ * (localhost by default), and clients that send no {@code Origin} (not browsers).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -44,16 +47,29 @@ class WebSocketConfiguration {
 
 	@Bean
 	TopicTailHandler topicTailHandler(TopicRegistry topics, SessionRegistry sessions, CaudalProperties properties) {
-		return new TopicTailHandler(topics, sessions,
-				session -> new StandardSocketTransport(session, properties.websocket().sendTimeLimit()));
+		return new TopicTailHandler(topics, sessions, transports(properties));
 	}
 
 	@Bean
-	WebSocketConfigurer webSocketEndpoints(TopicTailHandler topicTailHandler, CaudalProperties properties) {
+	GroupSocketHandler groupSocketHandler(GroupCoordinator coordinator, TopicRegistry topics,
+			SessionRegistry sessions, CaudalProperties properties) {
+		return new GroupSocketHandler(coordinator, topics, properties.websocket(), sessions, transports(properties));
+	}
+
+	@Bean
+	WebSocketConfigurer webSocketEndpoints(TopicTailHandler topicTailHandler, GroupSocketHandler groupSocketHandler,
+			CaudalProperties properties) {
 		List<String> origins = new ArrayList<>(properties.cors().allowedOrigins());
 		origins.addAll(properties.websocket().allowedOriginPatterns());
-		return registry -> registry.addHandler(topicTailHandler, "/ws/topics/*")
-			.setAllowedOriginPatterns(origins.toArray(String[]::new));
+		String[] allowed = origins.toArray(String[]::new);
+		return registry -> {
+			registry.addHandler(topicTailHandler, "/ws/topics/*").setAllowedOriginPatterns(allowed);
+			registry.addHandler(groupSocketHandler, "/ws/groups/*").setAllowedOriginPatterns(allowed);
+		};
+	}
+
+	private static Function<WebSocketSession, SocketTransport> transports(CaudalProperties properties) {
+		return session -> new StandardSocketTransport(session, properties.websocket().sendTimeLimit());
 	}
 
 }

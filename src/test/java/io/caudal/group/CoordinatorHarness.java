@@ -30,25 +30,26 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /**
  * A coordinator over real parts without Spring: an in-memory H2 with the real migrations, a real
  * topic registry in a temporary directory, a fetch service that answers on the calling thread,
- * and a clock that moves only when the test moves it.
+ * and a clock that moves only when the test moves it. Public for the group socket's tests, which
+ * run a real coordinator behind their stub sockets.
  */
-final class CoordinatorHarness implements AutoCloseable {
+public final class CoordinatorHarness implements AutoCloseable {
 
-	final ManualTime time = new ManualTime();
+	public final ManualTime time = new ManualTime();
 
 	final JdbcClient jdbc;
 
-	final JdbcOffsetStore store;
+	public final JdbcOffsetStore store;
 
-	final TopicRegistry topics;
+	public final TopicRegistry topics;
 
-	final GroupCoordinator coordinator;
+	public final GroupCoordinator coordinator;
 
 	final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private final LogWriter writer = new LogWriter(1);
 
-	CoordinatorHarness(Path dataDir) throws Exception {
+	public CoordinatorHarness(Path dataDir) throws Exception {
 		DataSource dataSource = new DriverManagerDataSource(
 				"jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000", "sa", "");
 		Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
@@ -63,12 +64,12 @@ final class CoordinatorHarness implements AutoCloseable {
 		this.coordinator.restore();
 	}
 
-	void createTopic(String name, int partitions) {
+	public void createTopic(String name, int partitions) {
 		this.topics.create(name, partitions, Map.of());
 	}
 
 	/** Appends {@code count} records to a partition; their values are their offsets' order in this call. */
-	void produce(String topic, int partition, int count) {
+	public void produce(String topic, int partition, int count) {
 		List<LogRecord> records = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			records.add(new LogRecord(null, ("\"v" + i + "\"").getBytes(StandardCharsets.UTF_8), List.of(),
@@ -123,7 +124,7 @@ final class CoordinatorHarness implements AutoCloseable {
 	}
 
 	/** A clock that moves only when told. */
-	static final class ManualTime implements Time {
+	public static final class ManualTime implements Time {
 
 		private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
@@ -137,7 +138,7 @@ final class CoordinatorHarness implements AutoCloseable {
 			return this.nanos.get();
 		}
 
-		void advanceMs(long ms) {
+		public void advanceMs(long ms) {
 			this.nanos.addAndGet(ms * 1_000_000);
 		}
 

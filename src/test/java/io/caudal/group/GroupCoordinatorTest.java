@@ -96,6 +96,38 @@ class GroupCoordinatorTest {
 	}
 
 	@Test
+	void aMemberThatReleasesExplicitlyKeepsItsRevokingPartitionsUntilItCommitsOrReleasesThem() {
+		MemberListener explicit = new MemberListener() {
+			@Override
+			public boolean releasesExplicitly() {
+				return true;
+			}
+		};
+		String a = this.coordinator.join("g", config("orders"), Transport.WEBSOCKET, explicit).memberId();
+		String b = join("g", config("orders")).memberId();
+		assertThat(this.coordinator.heartbeat("g", a).revoking()).containsExactly(tp(2), tp(3));
+		assertThat(this.coordinator.heartbeat("g", a).revoking()).containsExactly(tp(2), tp(3));
+		assertThat(this.coordinator.poll("g", a, 10, 1 << 20, 0).join().assignment().revoking())
+			.containsExactly(tp(2), tp(3));
+		assertThat(this.coordinator.heartbeat("g", b).assignment()).isEmpty();
+
+		this.coordinator.release("g", a, List.of(tp(2)));
+		assertThat(this.coordinator.heartbeat("g", b).assignment()).containsExactly(tp(2));
+		this.coordinator.commit("g", a, null, null);
+		assertThat(this.coordinator.heartbeat("g", a).revoking()).isEmpty();
+		assertThat(this.coordinator.heartbeat("g", b).assignment()).containsExactly(tp(2), tp(3));
+	}
+
+	@Test
+	void aPollTellsTheMembersPositionInEachOfItsPartitions() {
+		this.harness.produce("orders", 1, 3);
+		String a = join("g", config("orders")).memberId();
+		Polled polled = this.coordinator.poll("g", a, 2, 1 << 20, 0).join();
+		assertThat(polled.records()).hasSize(2);
+		assertThat(polled.positions()).isEqualTo(Map.of(tp(0), 0L, tp(1), 2L, tp(2), 0L, tp(3), 0L));
+	}
+
+	@Test
 	void aSilentMemberExpiresOnTheClockAndItsPartitionsMove() {
 		String quick = join("g", new MemberConfig(List.of("orders"), 1000, "range", AutoOffsetReset.LATEST, null))
 			.memberId();

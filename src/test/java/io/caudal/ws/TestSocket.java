@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.caudal.support.TestHttp;
 import tools.jackson.databind.JsonNode;
@@ -78,7 +79,22 @@ final class TestSocket implements AutoCloseable {
 	}
 
 	List<JsonNode> errors() {
-		return this.messages.stream().filter(message -> message.get("type").asString().equals("error")).toList();
+		return ofType("error");
+	}
+
+	/** The messages of one {@code type} so far, in arrival order. */
+	List<JsonNode> ofType(String type) {
+		return this.messages.stream().filter(message -> message.get("type").asString().equals(type)).toList();
+	}
+
+	/** Waits until the last message of a {@code type} matches, and returns it. */
+	JsonNode awaitLast(String type, Predicate<JsonNode> matching) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			List<JsonNode> sent = ofType(type);
+			return !sent.isEmpty() && matching.test(sent.get(sent.size() - 1));
+		});
+		List<JsonNode> sent = ofType(type);
+		return sent.get(sent.size() - 1);
 	}
 
 	/** Waits until at least {@code count} records arrived and returns them all. */
@@ -100,6 +116,17 @@ final class TestSocket implements AutoCloseable {
 
 	boolean isClosed() {
 		return this.closed.isDone();
+	}
+
+	/** Closes with 1000 and waits for the server's answering close. */
+	Closed closeNormally() {
+		this.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(5, TimeUnit.SECONDS).join();
+		return awaitClose();
+	}
+
+	/** Drops the connection without a close frame, as a crashed client or a cut network would. */
+	void abort() {
+		this.socket.abort();
 	}
 
 	@Override

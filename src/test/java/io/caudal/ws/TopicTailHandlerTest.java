@@ -89,7 +89,7 @@ class TopicTailHandlerTest {
 		}
 		this.meters = new SimpleMeterRegistry();
 		CaudalProperties.Websocket settings = new CaudalProperties.Websocket(maxSessions, sendBuffer, SEND_TIME_LIMIT,
-				PING_INTERVAL, DataSize.ofKilobytes(64), List.of());
+				PING_INTERVAL, DataSize.ofKilobytes(64), List.of(), Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.sessions = new SessionRegistry(settings, new MessageCodec(JsonMapper.builder().build()), this.time,
 				this.meters, this.pumps);
 		this.handler = new TopicTailHandler(this.topics, this.sessions, session -> (StubSocket) session);
@@ -218,15 +218,17 @@ class TopicTailHandlerTest {
 		receive(socket, "{\"type\":\"credit\",\"records\":-1}");
 		receive(socket, "{\"type\":\"credit\"}");
 		receive(socket, new BinaryMessage(new byte[] { 1, 2 }));
-		assertThat(socket.frames()).hasSize(5).allSatisfy(frame -> {
+		receive(socket, "{\"type\":\"commit\"}");
+		assertThat(socket.frames()).hasSize(6).allSatisfy(frame -> {
 			assertThat(frame.get("type").asString()).isEqualTo("error");
 			assertThat(frame.get("code").asString()).isEqualTo("INVALID_REQUEST");
 		});
 		assertThat(socket.frames().get(0).get("message").asString()).startsWith("The message is not valid JSON: ");
-		assertThat(socket.frames().subList(1, 5)).extracting(frame -> frame.get("message").asString())
-			.containsExactly("Unknown message type 'nope'; the types are: credit.",
+		assertThat(socket.frames().subList(1, 6)).extracting(frame -> frame.get("message").asString())
+			.containsExactly("Unknown message type 'nope'; the types are: credit, commit.",
 					"Credit is a whole number of records of at least 1; -1 was given.",
-					"A credit message needs \"records\".", "Messages are JSON text frames; a binary frame is not read.");
+					"A credit message needs \"records\".", "Messages are JSON text frames; a binary frame is not read.",
+					"This socket does not take 'commit' messages.");
 		assertThat(socket.closeStatus()).isNull();
 	}
 

@@ -1,0 +1,89 @@
+package io.caudal.ws;
+
+import java.util.function.Function;
+
+import io.caudal.config.CaudalProperties;
+import io.caudal.group.GroupCoordinator;
+import io.caudal.topic.TopicRegistry;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * {@code /ws/groups/{group}?topics=…&assignor=…&autoOffsetReset=…&autoCommit=…&credit=…}: the
+ * socket is a member of a consumer group, as a {@link SocketMember}. It gets {@code joined}, then
+ * {@code assignment} after every change and {@code records} of the partitions it reads, never more
+ * than its credit; it takes {@code credit} and {@code commit} messages, the latter answered by
+ * {@code committed}. A bad query or an unknown topic gets an {@code error} frame and close 1008; a
+ * bad message or a refused commit gets an {@code error} frame and the socket goes on. Thin: it
+ * translates frames into calls on the member and the socket's {@link Connection}.
+ */
+final class GroupSocketHandler extends SocketHandler {
+
+	/** The session attribute holding the socket's {@link SocketMember}. */
+	private static final String MEMBER = SocketMember.class.getName();
+
+	private final GroupCoordinator coordinator;
+
+	private final TopicRegistry topics;
+
+	private final CaudalProperties.Websocket settings;
+
+	/**
+	 * @param settings its rebalance timeout and auto-commit interval
+	 * @param transports the write side of a session: {@link StandardSocketTransport} on a server
+	 */
+	GroupSocketHandler(GroupCoordinator coordinator, TopicRegistry topics, CaudalProperties.Websocket settings,
+			SessionRegistry sessions, Function<WebSocketSession, SocketTransport> transports) {
+		super(sessions, transports);
+		this.coordinator = coordinator;
+		this.topics = topics;
+		this.settings = settings;
+	}
+
+	@Override
+	void start(WebSocketSession session, Connection connection) {
+		GroupSocketRequest request = GroupSocketRequest.parse(session.getUri());
+		SocketMember member = SocketMember.join(request, connection, this.coordinator, this.topics,
+				sessions().time(), this.settings);
+		session.getAttributes().put(MEMBER, member);
+		connection.start(member, request.credit());
+	}
+
+	@Override
+	void receive(WebSocketSession session, Connection connection, String text) {
+		SocketMember member = member(session);
+		if (member == null) {
+			// The socket did not join: it is closing.
+			return;
+		}
+		ClientMessage message = sessions().codec().decode(text, ClientMessage.class);
+		if (message instanceof ClientMessage.Commit commit) {
+			member.commit(commit);
+		}
+		else if (message instanceof ClientMessage.Credit credit) {
+			connection.grant(credit.records());
+		}
+	}
+
+	@Override
+	void received(WebSocketSession session) {
+		SocketMember member = member(session);
+		if (member != null) {
+			member.heard();
+		}
+	}
+
+	@Override
+	void ending(WebSocketSession session, CloseStatus status) {
+		SocketMember member = member(session);
+		if (member != null) {
+			member.ending(status);
+		}
+	}
+
+	private static SocketMember member(WebSocketSession session) {
+		return (SocketMember) session.getAttributes().get(MEMBER);
+	}
+
+}

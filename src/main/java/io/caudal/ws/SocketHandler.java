@@ -1,0 +1,129 @@
+package io.caudal.ws;
+
+import java.util.function.Function;
+
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+
+/**
+ * What the socket endpoints share: each session gets a {@link Connection} from the
+ * {@link SessionRegistry} (or is refused at its limit), pongs and every message count as signs of
+ * life, a binary frame gets an {@code error} frame, and the close lets go of the connection.
+ * Subclasses {@link #start} the connection from the socket's URI and {@link #receive} its text
+ * messages.
+ */
+abstract class SocketHandler extends AbstractWebSocketHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(SocketHandler.class);
+
+	private final SessionRegistry sessions;
+
+	private final Function<WebSocketSession, SocketTransport> transports;
+
+	/** @param transports the write side of a session: {@link StandardSocketTransport} on a server */
+	SocketHandler(SessionRegistry sessions, Function<WebSocketSession, SocketTransport> transports) {
+		this.sessions = sessions;
+		this.transports = transports;
+	}
+
+	SessionRegistry sessions() {
+		return this.sessions;
+	}
+
+	/**
+	 * Reads what the socket asks for and {@link Connection#start starts} its connection.
+	 * @throws RuntimeException to end the socket with an {@code error} frame and a close, as
+	 * {@link Connection#fail} does
+	 */
+	abstract void start(WebSocketSession session, Connection connection);
+
+	/**
+	 * Acts on one text message from the client.
+	 * @throws CaudalException answered with an {@code error} frame; the socket goes on
+	 */
+	abstract void receive(WebSocketSession session, Connection connection, String text);
+
+	/** Runs after each message from the client, whatever it held. Nothing by default. */
+	void received(WebSocketSession session) {
+	}
+
+	/**
+	 * Runs when the socket has closed, before its connection lets go of everything. Nothing by
+	 * default.
+	 */
+	void ending(WebSocketSession session, CloseStatus status) {
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		Connection connection = this.sessions.open(session.getId(), this.transports.apply(session));
+		if (connection == null) {
+			return;
+		}
+		try {
+			start(session, connection);
+		}
+		catch (RuntimeException ex) {
+			connection.fail(ex);
+		}
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+		Connection connection = this.sessions.get(session.getId());
+		if (connection == null) {
+			return;
+		}
+		connection.heard();
+		try {
+			receive(session, connection, message.getPayload());
+		}
+		catch (CaudalException ex) {
+			connection.reject(ex);
+		}
+		received(session);
+	}
+
+	@Override
+	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+		Connection connection = this.sessions.get(session.getId());
+		if (connection != null) {
+			connection.heard();
+			connection.reject(new CaudalException(ErrorCode.INVALID_REQUEST,
+					"Messages are JSON text frames; a binary frame is not read."));
+			received(session);
+		}
+	}
+
+	@Override
+	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+		Connection connection = this.sessions.get(session.getId());
+		if (connection != null) {
+			connection.heard();
+		}
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) {
+		logger.debug("Socket {} - Transport error; the socket closes.", session.getId(), exception);
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		Connection connection = this.sessions.get(session.getId());
+		if (connection != null) {
+			ending(session, status);
+			connection.closed(status);
+		}
+	}
+
+}
