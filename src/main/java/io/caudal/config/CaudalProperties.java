@@ -52,8 +52,8 @@ public record CaudalProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
 	 * faster is closed (4500)
 	 * @param pingInterval how often each socket is pinged; a socket that has not answered a ping
 	 * (or sent anything) by the next one is closed (4500)
-	 * @param maxMessageSize the largest message a client may send; a larger one closes its socket
-	 * (1009)
+	 * @param maxMessageSize the largest text message a client may send; a larger one closes its
+	 * socket (1009). The container keeps a buffer of this size for every open socket.
 	 * @param allowedOriginPatterns browser origins that may open sockets, besides the same origin
 	 * and {@code caudal.cors.allowed-origins}; by default pages served from this machine
 	 * (localhost on any port); set it empty to allow only those two
@@ -65,7 +65,7 @@ public record CaudalProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
 	 */
 	public record Websocket(@DefaultValue("1000") int maxSessions, @DefaultValue("1MB") DataSize sendBufferSize,
 			@DefaultValue("10s") Duration sendTimeLimit, @DefaultValue("20s") Duration pingInterval,
-			@DefaultValue("64KB") DataSize maxMessageSize,
+			@DefaultValue("16KB") DataSize maxMessageSize,
 			@DefaultValue({ "http://localhost:[*]", "http://127.0.0.1:[*]",
 					"http://[::1]:[*]" }) List<String> allowedOriginPatterns,
 			@DefaultValue("5s") Duration rebalanceTimeout, @DefaultValue("5s") Duration autoCommitInterval) {

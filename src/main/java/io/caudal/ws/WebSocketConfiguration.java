@@ -28,13 +28,22 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @EnableWebSocket
 class WebSocketConfiguration {
 
-	/** Tells the servlet container the largest message a client may send. */
+	/**
+	 * The binary message buffer: clients send no binary messages (each gets an error frame), so a
+	 * small one is enough.
+	 */
+	private static final int MAX_BINARY_MESSAGE_BYTES = 1024;
+
+	/**
+	 * Tells the servlet container the largest message a client may send. Tomcat allocates both
+	 * message buffers for every socket when it opens, so their sizes are what an idle socket costs:
+	 * with 64 KiB each, 1,000 idle sockets held about 240 MiB of heap.
+	 */
 	@Bean
 	ServletServerContainerFactoryBean webSocketContainer(CaudalProperties properties) {
 		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-		int maxMessageSize = Math.toIntExact(properties.websocket().maxMessageSize().toBytes());
-		container.setMaxTextMessageBufferSize(maxMessageSize);
-		container.setMaxBinaryMessageBufferSize(maxMessageSize);
+		container.setMaxTextMessageBufferSize(Math.toIntExact(properties.websocket().maxMessageSize().toBytes()));
+		container.setMaxBinaryMessageBufferSize(MAX_BINARY_MESSAGE_BYTES);
 		return container;
 	}
 
