@@ -15,6 +15,7 @@ import io.caudal.log.LogRecord;
 import io.caudal.log.LogWriter;
 import io.caudal.log.Time;
 import io.caudal.offset.JdbcOffsetStore;
+import io.caudal.support.FakeTime;
 import io.caudal.topic.FetchLimits;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.TopicPartition;
@@ -35,7 +36,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 public final class CoordinatorHarness implements AutoCloseable {
 
-	public final ManualTime time = new ManualTime();
+	public final FakeTime time = new FakeTime();
 
 	final JdbcClient jdbc;
 
@@ -123,25 +124,5 @@ public final class CoordinatorHarness implements AutoCloseable {
 		this.writer.close();
 	}
 
-	/** A clock that moves only when told. */
-	public static final class ManualTime implements Time {
-
-		private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-
-		@Override
-		public long milliseconds() {
-			return 1_764_000_000_000L + this.nanos.get() / 1_000_000;
-		}
-
-		@Override
-		public long nanoseconds() {
-			return this.nanos.get();
-		}
-
-		public void advanceMs(long ms) {
-			this.nanos.addAndGet(ms * 1_000_000);
-		}
-
-	}
 
 }

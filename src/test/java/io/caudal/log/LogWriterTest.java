@@ -1,5 +1,7 @@
 package io.caudal.log;
 
+import io.caudal.support.FakeTime;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,7 @@
 package io.caudal.log;
 
+import io.caudal.support.FakeTime;
+
 import static io.caudal.log.TestRecords.record;
 import static io.caudal.log.TestRecords.utf8;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package io.caudal.ws;
 
+import io.caudal.support.FakeTime;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ class OutboundTest {
 
 	private final StubSocket socket = new StubSocket("s1", "/ws/topics/t");
 
-	private final ManualTime time = new ManualTime();
+	private final FakeTime time = new FakeTime();
 
 	private final AtomicInteger written = new AtomicInteger();
 

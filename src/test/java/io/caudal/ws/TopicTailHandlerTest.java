@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import io.caudal.support.FakeTime;
 import io.caudal.config.CaudalProperties;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
@@ -42,7 +43,7 @@ import static org.mockito.Mockito.when;
 /**
  * The tail socket's protocol without a network: the handler is called with {@link StubSocket}s,
  * pumps run on a {@link TaskQueue} when the test says, and the keeper's checks run on a
- * {@link ManualTime}.
+ * {@link FakeTime}.
  */
 class TopicTailHandlerTest {
 
@@ -53,7 +54,7 @@ class TopicTailHandlerTest {
 	@TempDir
 	Path dir;
 
-	private final ManualTime time = new ManualTime();
+	private final FakeTime time = new FakeTime();
 
 	private final TaskQueue pumps = new TaskQueue();
 
