@@ -3,7 +3,7 @@ package io.caudal.config;
 import java.util.concurrent.ExecutorService;
 
 import io.caudal.group.GroupCoordinator;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 import io.caudal.offset.JdbcOffsetStore;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.TopicRegistry;

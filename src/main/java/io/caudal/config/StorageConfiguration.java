@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.caudal.log.LogWriter;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 import io.caudal.topic.FetchLimits;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.ProduceService;

@@ -28,7 +28,7 @@ import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.log.AppendWaiter;
 import io.caudal.log.Log;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 import io.caudal.offset.GroupChanges;
 import io.caudal.offset.JdbcOffsetStore;
 import io.caudal.offset.PartitionOffset;

@@ -1,5 +1,6 @@
 package io.caudal.log;
 
+import io.caudal.time.Time;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

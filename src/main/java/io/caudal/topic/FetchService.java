@@ -17,7 +17,7 @@ import io.caudal.log.Log;
 import io.caudal.log.LogStorageException;
 import io.caudal.log.OffsetOutOfRangeException;
 import io.caudal.log.StoredRecord;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

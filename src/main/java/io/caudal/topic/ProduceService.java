@@ -14,7 +14,7 @@ import io.caudal.log.Log;
 import io.caudal.log.LogRecord;
 import io.caudal.log.LogStorageException;
 import io.caudal.log.RecordTooLargeException;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

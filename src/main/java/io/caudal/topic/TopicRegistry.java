@@ -21,7 +21,7 @@ import io.caudal.error.ErrorCode;
 import io.caudal.log.Log;
 import io.caudal.log.LogWriter;
 import io.caudal.log.PartitionLog;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

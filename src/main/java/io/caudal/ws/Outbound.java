@@ -3,7 +3,7 @@ package io.caudal.ws;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 
 /**
  * The frames waiting to be written to one socket: a FIFO holding at most about

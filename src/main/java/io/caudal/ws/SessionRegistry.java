@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.caudal.config.CaudalProperties;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 import io.caudal.topic.ConsumedRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -16,7 +16,7 @@ import io.caudal.group.MemberListener;
 import io.caudal.group.Polled;
 import io.caudal.group.Transport;
 import io.caudal.log.AppendWaiter;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 import io.caudal.offset.PartitionOffset;
 import io.caudal.topic.ConsumedRecord;
 import io.caudal.topic.TopicPartition;

@@ -6,7 +6,7 @@ import java.util.function.Function;
 
 import io.caudal.config.CaudalProperties;
 import io.caudal.group.GroupCoordinator;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 import io.caudal.topic.TopicRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;

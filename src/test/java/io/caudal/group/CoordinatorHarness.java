@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 
 import io.caudal.log.LogRecord;
 import io.caudal.log.LogWriter;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 import io.caudal.offset.JdbcOffsetStore;
 import io.caudal.support.FakeTime;
 import io.caudal.topic.FetchLimits;

@@ -1,5 +1,6 @@
 package io.caudal.log;
 
+import io.caudal.time.Time;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

@@ -1,5 +1,6 @@
 package io.caudal.log;
 
+import io.caudal.time.Time;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

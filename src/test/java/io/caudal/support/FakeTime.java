@@ -3,7 +3,7 @@ package io.caudal.support;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 
 /** A clock that moves only when a test moves it. Thread-safe. */
 public final class FakeTime implements Time {

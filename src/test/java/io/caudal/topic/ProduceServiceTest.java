@@ -10,7 +10,7 @@ import io.caudal.error.ErrorCode;
 import io.caudal.log.AppendResult;
 import io.caudal.log.Log;
 import io.caudal.log.LogStorageException;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

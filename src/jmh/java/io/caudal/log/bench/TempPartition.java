@@ -13,7 +13,7 @@ import io.caudal.log.LogConfig;
 import io.caudal.log.LogRecord;
 import io.caudal.log.LogWriter;
 import io.caudal.log.PartitionLog;
-import io.caudal.log.Time;
+import io.caudal.time.Time;
 
 /**
  * A {@link PartitionLog} in a fresh directory under {@code java.io.tmpdir} (point it at another disk with

@@ -1,7 +1,7 @@
-package io.caudal.log;
+package io.caudal.time;
 
 /**
- * The engine's clock, injectable so that tests control it.
+ * Caudal's clock, injectable so that tests control it; a leaf package every other package may use.
  * <p>
  * {@link #milliseconds()} is wall-clock time (epoch milliseconds, may jump); {@link #nanoseconds()} is monotonic
  * and only meaningful as a difference between two calls. Implementations are thread-safe.
