@@ -92,7 +92,7 @@ class GroupController {
 			+ "; NO_COMMITTED_OFFSET with autoOffsetReset none and no committed offset")
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE: with autoOffsetReset none, the committed "
 			+ "offset is no longer stored")
-	CompletableFuture<GroupResponses.PollAnswer> poll(@Parameter(example = "billing") @PathVariable String group,
+	CompletableFuture<PollAnswer> poll(@Parameter(example = "billing") @PathVariable String group,
 			@Parameter(example = MEMBER_ID) @PathVariable String member,
 			@RequestParam(defaultValue = "500") int maxRecords, @RequestParam(defaultValue = "1048576") int maxBytes,
 			@Parameter(description = "How long to wait for a first record, in ms") @RequestParam(
@@ -101,7 +101,7 @@ class GroupController {
 		requireAtLeast("maxBytes", maxBytes, 1);
 		requireAtLeast("waitMs", waitMs, 0);
 		return this.coordinator.poll(group, member, maxRecords, maxBytes, waitMs)
-			.thenApply(GroupResponses.PollAnswer::of);
+			.thenApply(PollAnswer::new);
 	}
 
 	@PostMapping("/{group}/members/{member}/heartbeat")

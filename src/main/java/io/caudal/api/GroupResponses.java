@@ -5,9 +5,7 @@ import java.util.List;
 import io.caudal.group.GroupDescription;
 import io.caudal.group.GroupSummary;
 import io.caudal.group.MemberAssignment;
-import io.caudal.group.Polled;
 import io.caudal.offset.PartitionOffset;
-import io.caudal.topic.ConsumedRecord;
 import io.caudal.topic.TopicPartition;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -40,22 +38,6 @@ final class GroupResponses {
 		static HeartbeatAnswer of(MemberAssignment assignment) {
 			return new HeartbeatAnswer(assignment.generation(), assignment.leader(), assignment.assignment(),
 					assignment.revoking());
-		}
-
-	}
-
-	@Schema(example = """
-			{"generation":2,"leader":"5f0c7a1e-0d7b-4a43-9b0e-2f4d1c9a8e11",\
-			"assignment":[{"topic":"orders","partition":0}],"revoking":[],\
-			"records":[{"topic":"orders","partition":0,"offset":41,"timestamp":1764000000000,\
-			"key":"user-42","value":{"amount":10},"headers":{}}]}""")
-	record PollAnswer(int generation, String leader, List<TopicPartition> assignment, List<TopicPartition> revoking,
-			List<ConsumedRecord> records) {
-
-		static PollAnswer of(Polled polled) {
-			MemberAssignment assignment = polled.assignment();
-			return new PollAnswer(assignment.generation(), assignment.leader(), assignment.assignment(),
-					assignment.revoking(), polled.records());
 		}
 
 	}

@@ -9,20 +9,18 @@ import java.util.concurrent.CompletableFuture;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
-import io.caudal.log.Header;
 import io.caudal.topic.FetchPosition;
 import io.caudal.topic.FetchService;
-import io.caudal.topic.Fetched;
 import io.caudal.topic.ProduceRecord;
 import io.caudal.topic.ProduceService;
+import io.caudal.topic.RecordHeader;
+import io.caudal.topic.TopicPartition;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,12 +38,9 @@ class RecordController {
 
 	private final FetchService fetchService;
 
-	private final JsonMapper json;
-
-	RecordController(ProduceService produceService, FetchService fetchService, JsonMapper json) {
+	RecordController(ProduceService produceService, FetchService fetchService) {
 		this.produceService = produceService;
 		this.fetchService = fetchService;
-		this.json = json;
 	}
 
 	@PostMapping(path = "/topics/{topic}/records", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -81,7 +76,7 @@ class RecordController {
 	@ApiResponse(responseCode = "400", description = "Bad parameters (INVALID_REQUEST)")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE, with startOffset and endOffset")
-	CompletableFuture<Fetched> fetch(@Parameter(example = "orders") @PathVariable String topic,
+	CompletableFuture<FetchAnswer> fetch(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(example = "0") @PathVariable int partition,
 			@Parameter(description = "A number, `earliest` or `latest`", example = "earliest") @RequestParam(
 					required = false) String offset,
@@ -93,7 +88,8 @@ class RecordController {
 		requireAtLeast("maxRecords", maxRecords, 1);
 		requireAtLeast("maxBytes", maxBytes, 1);
 		requireAtLeast("waitMs", waitMs, 0);
-		return this.fetchService.fetch(topic, partition, position(offset, timestamp), maxRecords, maxBytes, waitMs);
+		return this.fetchService.fetch(topic, partition, position(offset, timestamp), maxRecords, maxBytes, waitMs)
+			.thenApply(FetchAnswer::new);
 	}
 
 	@GetMapping(path = "/topics/{topic}/partitions/{partition}/offsets", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -106,7 +102,8 @@ class RecordController {
 			@Parameter(example = "0") @PathVariable int partition,
 			@Parameter(description = "Epoch ms", example = "1764000000000") @RequestParam long timestamp) {
 		requireAtLeast("timestamp", timestamp, 0);
-		return new RecordResponses.Offset(this.fetchService.offsetForTimestamp(topic, partition, timestamp));
+		return new RecordResponses.Offset(
+				this.fetchService.offsetForTimestamp(new TopicPartition(topic, partition), timestamp));
 	}
 
 	private static FetchPosition position(String offset, Long timestamp) {
@@ -131,7 +128,7 @@ class RecordController {
 		}
 	}
 
-	private List<ProduceRecord> decode(RecordRequests.Produce request) {
+	private static List<ProduceRecord> decode(RecordRequests.Produce request) {
 		if (request.records() == null || request.records().isEmpty()) {
 			throw invalid("Field 'records' must hold at least one record.");
 		}
@@ -142,7 +139,7 @@ class RecordController {
 		return records;
 	}
 
-	private ProduceRecord decode(int index, RecordRequests.Record record) {
+	private static ProduceRecord decode(int index, RecordRequests.Record record) {
 		if (record == null) {
 			throw invalid("Record " + index + " is null.");
 		}
@@ -155,24 +152,17 @@ class RecordController {
 		byte[] key = (record.keyBytes() != null) ? base64(index, "keyBytes", record.keyBytes())
 				: (record.key() != null) ? record.key().getBytes(StandardCharsets.UTF_8) : null;
 		byte[] value = (record.valueBytes() != null) ? base64(index, "valueBytes", record.valueBytes())
-				: jsonValue(record.value());
+				: (record.value() != null) ? record.value().utf8() : null;
 		return new ProduceRecord(key, value, headers(record.headers()), record.partition(), record.timestamp());
 	}
 
-	private byte[] jsonValue(JsonNode value) {
-		if (value == null || value.isNull()) {
-			return null;
-		}
-		return this.json.writeValueAsBytes(value);
-	}
-
-	private static List<Header> headers(Map<String, String> headers) {
+	private static List<RecordHeader> headers(Map<String, String> headers) {
 		if (headers == null) {
 			return List.of();
 		}
-		List<Header> list = new ArrayList<>(headers.size());
+		List<RecordHeader> list = new ArrayList<>(headers.size());
 		headers.forEach((name, value) -> list
-			.add(new Header(name, (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null)));
+			.add(new RecordHeader(name, (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null)));
 		return list;
 	}
 

@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
-import io.caudal.topic.TopicRegistry;
+import io.caudal.topic.TopicService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -27,9 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Topics", description = "Create, list, describe, grow and delete topics")
 class TopicController {
 
-	private final TopicRegistry topics;
+	private final TopicService topics;
 
-	TopicController(TopicRegistry topics) {
+	TopicController(TopicService topics) {
 		this.topics = topics;
 	}
 

@@ -12,6 +12,7 @@ import org.springframework.util.unit.DataSize;
  * Caudal's settings, prefix {@code caudal}; the README's settings table lists each with its
  * default and unit.
  *
+ * @param storage where records live: {@code files} (the default) in {@code dataDir}
  * @param dataDir where partitions and, by default, the H2 database live
  * @param maxPartitions the most partitions one topic may have
  * @param maxRequestSize the largest request body accepted; larger ones are answered 413
@@ -22,10 +23,18 @@ import org.springframework.util.unit.DataSize;
  * @param websocket the limits of the WebSocket endpoints
  */
 @ConfigurationProperties("caudal")
-public record CaudalProperties(@DefaultValue("./data") Path dataDir, @DefaultValue("1000") int maxPartitions,
+public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @DefaultValue("./data") Path dataDir, @DefaultValue("1000") int maxPartitions,
 		@DefaultValue("16MB") DataSize maxRequestSize, @DefaultValue("2") int logWriterThreads,
 		@DefaultValue("1m") Duration retentionCheckInterval,
 		@DefaultValue Fetch fetch, @DefaultValue Cors cors, @DefaultValue Websocket websocket) {
+
+	/** The storage engines {@code caudal.storage} may name. */
+	public enum StorageEngine {
+
+		/** Partitions as segment files under {@code caudal.data-dir}, topic metadata in the database. */
+		FILES
+
+	}
 
 	/**
 	 * Caps on what one fetch may ask for; larger values are lowered to these.

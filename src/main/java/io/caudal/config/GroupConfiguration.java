@@ -3,10 +3,11 @@ package io.caudal.config;
 import java.util.concurrent.ExecutorService;
 
 import io.caudal.group.GroupCoordinator;
-import io.caudal.time.Time;
 import io.caudal.offset.JdbcOffsetStore;
+import io.caudal.offset.OffsetStore;
+import io.caudal.time.Time;
 import io.caudal.topic.FetchService;
-import io.caudal.topic.TopicRegistry;
+import io.caudal.topic.TopicService;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.annotation.Bean;
@@ -15,21 +16,21 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Wires the consumer group coordinator and its store. The coordinator restores memberships and
- * offsets from the database when it starts, and answers long polls on the fetch executor.
+ * Wires the consumer group coordinator and its store. The coordinator restores memberships and offsets from the
+ * database when it starts, and answers long polls on the fetch executor.
  */
 @Configuration(proxyBeanMethods = false)
 class GroupConfiguration {
 
 	@Bean
-	JdbcOffsetStore offsetStore(JdbcClient jdbc, PlatformTransactionManager transactionManager) {
+	OffsetStore offsetStore(JdbcClient jdbc, PlatformTransactionManager transactionManager) {
 		return new JdbcOffsetStore(jdbc, transactionManager);
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")
-	GroupCoordinator groupCoordinator(TopicRegistry topics, FetchService fetchService, JdbcOffsetStore store, Time time,
+	GroupCoordinator groupCoordinator(TopicService topics, FetchService fetch, OffsetStore store, Time time,
 			ExecutorService fetchExecutor, MeterRegistry meters) {
-		GroupCoordinator coordinator = new GroupCoordinator(topics, fetchService, store, time, fetchExecutor, meters);
+		GroupCoordinator coordinator = new GroupCoordinator(topics, fetch, store, time, fetchExecutor, meters);
 		topics.onDelete(coordinator::topicDeleted);
 		return coordinator;
 	}

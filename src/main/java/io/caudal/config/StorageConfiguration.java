@@ -10,18 +10,25 @@ import io.caudal.log.LogWriter;
 import io.caudal.time.Time;
 import io.caudal.topic.FetchLimits;
 import io.caudal.topic.FetchService;
+import io.caudal.topic.FileStorage;
 import io.caudal.topic.ProduceService;
+import io.caudal.topic.RecordEncoder;
+import io.caudal.topic.Storage;
 import io.caudal.topic.TopicMeters;
-import io.caudal.topic.TopicRegistry;
 import io.caudal.topic.TopicRepository;
+import io.caudal.topic.TopicService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Wires the storage engine, the topic registry and the produce and fetch services. */
+/**
+ * Wires the storage engine that {@code caudal.storage} names behind the {@link Storage} interface, and the services
+ * every reader and writer goes through: topics, produce, fetch, and the encoder that writes records to clients.
+ */
 @Configuration(proxyBeanMethods = false)
 class StorageConfiguration {
 
@@ -30,42 +37,19 @@ class StorageConfiguration {
 		return Time.SYSTEM;
 	}
 
-	@Bean(destroyMethod = "close")
-	LogWriter logWriter(CaudalProperties properties) {
-		// A full write queue answers 503 at once rather than parking request threads behind a slow disk.
-		return new LogWriter(properties.logWriterThreads(), LogWriter.DEFAULT_MAX_QUEUED_BYTES, 0);
-	}
-
 	@Bean
-	TopicRepository topicRepository(JdbcClient jdbc) {
-		return new TopicRepository(jdbc);
-	}
-
-	@Bean(initMethod = "open", destroyMethod = "close")
-	TopicRegistry topicRegistry(CaudalProperties properties, TopicRepository repository, Time time, LogWriter writer,
-			MeterRegistry meters) {
-		TopicRegistry registry = new TopicRegistry(properties.dataDir(), properties.maxPartitions(), repository, time,
-				writer);
-		Gauge.builder("caudal.topics", registry, r -> r.list().size())
+	TopicService topicService(Storage storage, CaudalProperties properties, MeterRegistry meters) {
+		TopicService topics = new TopicService(storage, properties.maxPartitions());
+		Gauge.builder("caudal.topics", topics, service -> service.list().size())
 			.description("Number of topics")
 			.register(meters);
-		registry.onDelete(topic -> TopicMeters.remove(meters, topic));
-		return registry;
-	}
-
-	/** Runs retention over every partition at a fixed interval, on one named thread. */
-	@Bean(destroyMethod = "shutdownNow")
-	ScheduledExecutorService retentionScheduler(TopicRegistry topics, CaudalProperties properties) {
-		ScheduledExecutorService scheduler = Executors
-			.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "caudal-retention"));
-		long intervalMs = properties.retentionCheckInterval().toMillis();
-		scheduler.scheduleWithFixedDelay(topics::applyRetention, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
-		return scheduler;
+		topics.onDelete(topic -> TopicMeters.remove(meters, topic));
+		return topics;
 	}
 
 	@Bean
-	ProduceService produceService(TopicRegistry topics, Time time, MeterRegistry meters) {
-		return new ProduceService(topics, time, meters);
+	ProduceService produceService(Storage storage, Time time, MeterRegistry meters) {
+		return new ProduceService(storage, time, meters);
 	}
 
 	/** Answers long polls once they wake; reads are short, so a few threads serve many waiting polls. */
@@ -77,18 +61,56 @@ class StorageConfiguration {
 	}
 
 	@Bean
-	FetchService fetchService(TopicRegistry topics, CaudalProperties properties, ExecutorService fetchExecutor,
-			Time time, MeterRegistry meters) {
+	FetchService fetchService(Storage storage, CaudalProperties properties, ExecutorService fetchExecutor, Time time,
+			MeterRegistry meters) {
 		CaudalProperties.Fetch fetch = properties.fetch();
 		FetchLimits limits = new FetchLimits(fetch.maxRecords(), Math.toIntExact(fetch.maxBytes().toBytes()),
 				fetch.maxWait().toMillis(), fetch.maxWaitingPolls());
-		return new FetchService(topics, limits, fetchExecutor, time, meters);
+		return new FetchService(storage, limits, fetchExecutor, time, meters);
 	}
 
-	private static Thread daemon(Runnable runnable, String name) {
+	@Bean
+	RecordEncoder recordEncoder(MeterRegistry meters) {
+		return new RecordEncoder(meters);
+	}
+
+	static Thread daemon(Runnable runnable, String name) {
 		Thread thread = new Thread(runnable, name);
 		thread.setDaemon(true);
 		return thread;
+	}
+
+	/** The file engine: segment files under {@code caudal.data-dir}, topic metadata in the database. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "caudal.storage", havingValue = "files", matchIfMissing = true)
+	static class Files {
+
+		@Bean(destroyMethod = "close")
+		LogWriter logWriter(CaudalProperties properties) {
+			// A full write queue answers 503 at once rather than parking request threads behind a slow disk.
+			return new LogWriter(properties.logWriterThreads(), LogWriter.DEFAULT_MAX_QUEUED_BYTES, 0);
+		}
+
+		@Bean
+		TopicRepository topicRepository(JdbcClient jdbc) {
+			return new TopicRepository(jdbc);
+		}
+
+		@Bean(initMethod = "open", destroyMethod = "close")
+		FileStorage fileStorage(CaudalProperties properties, TopicRepository repository, Time time, LogWriter writer) {
+			return new FileStorage(properties.dataDir(), repository, time, writer);
+		}
+
+		/** Runs retention over every partition at a fixed interval, on one named thread. */
+		@Bean(destroyMethod = "shutdownNow")
+		ScheduledExecutorService retentionScheduler(FileStorage storage, CaudalProperties properties) {
+			ScheduledExecutorService scheduler = Executors
+				.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "caudal-retention"));
+			long intervalMs = properties.retentionCheckInterval().toMillis();
+			scheduler.scheduleWithFixedDelay(storage::applyRetention, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+			return scheduler;
+		}
+
 	}
 
 }

@@ -42,6 +42,9 @@ final class ConsumerGroup {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
+	/** How many times the lock was taken: a poll's cost in rounds, watched by the tests. */
+	private volatile long lockRounds;
+
 	private final String groupId;
 
 	private volatile GroupState state = GroupState.EMPTY;
@@ -120,6 +123,7 @@ final class ConsumerGroup {
 
 	void lock() {
 		this.lock.lock();
+		this.lockRounds++;
 	}
 
 	void unlock() {
@@ -128,6 +132,10 @@ final class ConsumerGroup {
 
 	String groupId() {
 		return this.groupId;
+	}
+
+	long lockRounds() {
+		return this.lockRounds;
 	}
 
 	GroupState state() {

@@ -1,7 +1,7 @@
 package io.caudal.log;
 
 /**
- * The offsets given to the records of one {@link Log#append(java.util.List) append}: contiguous, in request
+ * The offsets given to the records of one {@link PartitionLog#append(java.util.List) append}: contiguous, in request
  * order.
  *
  * @param baseOffset the offset of the first record

@@ -1,7 +1,7 @@
 package io.caudal.log;
 
 /**
- * A registration made by {@link Log#awaitRecordsAfter(long, Runnable)}. Thread-safe.
+ * A registration made by {@link PartitionLog#awaitRecordsAfter(long, Runnable)}. Thread-safe.
  */
 public interface AppendWaiter {
 

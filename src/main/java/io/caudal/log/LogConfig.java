@@ -2,7 +2,7 @@ package io.caudal.log;
 
 /**
  * The settings of one partition log, named after Kafka's topic configs. Changeable at runtime through
- * {@link Log#updateConfig(LogConfig)}.
+ * {@link PartitionLog#updateConfig(LogConfig)}.
  *
  * @param segmentBytes size in bytes at which the active segment rolls ({@code segment.bytes}); a batch never
  * straddles two segments, so a segment exceeds this only when a single batch is larger than it; at least 1

@@ -1,6 +1,6 @@
 package io.caudal.log;
 
-import java.io.EOFException;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +41,9 @@ final class LogSegment {
 	private static final int MIN_READ_WINDOW_BYTES = 8 * 1024;
 
 	private static final int MAX_READ_WINDOW_BYTES = 1024 * 1024;
+
+	/** Room for the batches between the offset index entry a read starts at and the offset it wants. */
+	private static final int INDEX_SLACK_BYTES = 4096;
 
 	private final String logName;
 
@@ -300,16 +302,22 @@ final class LogSegment {
 	}
 
 	/**
-	 * Adds the published records with offsets from {@code fromOffset} on to {@code collector} until it is full
-	 * (any thread). Checks the CRC of every batch it decodes.
+	 * Adds the published batches holding records from {@code fromOffset} on to {@code collector} until it is full
+	 * (any thread). Checks the CRC of every batch it takes. The first read window is sized from the records and
+	 * bytes the collector still wants and this segment's bytes per record, so that a read copies about what it
+	 * returns; later windows double.
 	 * @throws CorruptRecordException if a batch fails its checks
 	 */
 	void read(long fromOffset, RecordCollector collector) throws IOException {
-		int limit = this.published.size();
-		int maxWindow = (int) Math.min(Math.max(collector.remainingBytes(), MIN_READ_WINDOW_BYTES),
-				MAX_READ_WINDOW_BYTES);
-		FileWindow reader = new FileWindow(this.channel, limit, MIN_READ_WINDOW_BYTES, maxWindow);
+		State state = this.published;
+		int limit = state.size();
 		int position = this.offsetIndex.lookup(fromOffset);
+		long records = Math.max(1, state.nextOffset() - this.baseOffset);
+		long bytesPerRecord = Math.max(1, limit / records);
+		long wanted = Math.min(collector.remainingRecords() * bytesPerRecord, collector.remainingBytes() + bytesPerRecord)
+				+ RecordBatches.HEADER_SIZE + INDEX_SLACK_BYTES;
+		int window = (int) Math.max(MIN_READ_WINDOW_BYTES, Math.min(wanted, MAX_READ_WINDOW_BYTES));
+		FileWindow reader = new FileWindow(this.channel, limit, window, MAX_READ_WINDOW_BYTES, true);
 		while (position < limit && !collector.isFull()) {
 			BatchHeader header = header(reader, position, limit);
 			if (header.baseOffset() >= collector.endOffset()) {
@@ -318,7 +326,7 @@ final class LogSegment {
 			if (header.lastOffset() >= fromOffset) {
 				ByteBuffer batch = validBatch(reader, position, header);
 				try {
-					RecordBatches.forEachRecord(batch, fromOffset, collector::offer);
+					collector.offer(batch, reader.windowBytes());
 				}
 				catch (CorruptRecordException ex) {
 					throw corrupt(position, ex);
@@ -341,27 +349,22 @@ final class LogSegment {
 		}
 		TimestampOffset before = this.timeIndex.lastBefore(timestamp);
 		long fromOffset = (before != null) ? before.offset() + 1 : this.baseOffset;
-		FileWindow reader = new FileWindow(this.channel, state.size(), SCAN_WINDOW_BYTES, SCAN_WINDOW_BYTES);
+		FileWindow reader = new FileWindow(this.channel, state.size(), SCAN_WINDOW_BYTES, SCAN_WINDOW_BYTES, false);
 		int position = this.offsetIndex.lookup(fromOffset);
 		while (position < state.size()) {
 			BatchHeader header = header(reader, position, state.size());
 			if (header.lastOffset() >= fromOffset && header.maxTimestamp() >= timestamp) {
-				ByteBuffer batch = validBatch(reader, position, header);
-				long[] found = { -1 };
+				RecordCursor records = new RecordCursor(List.of(validBatch(reader, position, header)), fromOffset,
+						Long.MAX_VALUE);
 				try {
-					RecordBatches.forEachRecord(batch, fromOffset, record -> {
-						if (record.timestamp() >= timestamp) {
-							found[0] = record.offset();
-							return false;
+					while (records.next()) {
+						if (records.timestamp() >= timestamp) {
+							return records.offset();
 						}
-						return true;
-					});
+					}
 				}
 				catch (CorruptRecordException ex) {
 					throw corrupt(position, ex);
-				}
-				if (found[0] >= 0) {
-					return found[0];
 				}
 			}
 			position += header.sizeInBytes();
@@ -494,7 +497,7 @@ final class LogSegment {
 
 	/** Walks the batches in {@code [from, to)}, checking framing and, if asked, CRCs. */
 	private ScanResult scan(int from, int to, boolean checkCrc, BatchVisitor visitor) throws IOException {
-		FileWindow reader = new FileWindow(this.channel, to, SCAN_WINDOW_BYTES, SCAN_WINDOW_BYTES);
+		FileWindow reader = new FileWindow(this.channel, to, SCAN_WINDOW_BYTES, SCAN_WINDOW_BYTES, false);
 		int position = from;
 		while (position < to) {
 			if (to - position < RecordBatches.HEADER_SIZE) {
@@ -592,124 +595,6 @@ final class LogSegment {
 	@Override
 	public String toString() {
 		return this.file.toString();
-	}
-
-	/**
-	 * Collects records for one read across segments, enforcing its limits. Not thread-safe: one per read.
-	 */
-	static final class RecordCollector {
-
-		private final List<StoredRecord> records = new ArrayList<>();
-
-		private final int maxRecords;
-
-		private final long maxBytes;
-
-		private final long endOffset;
-
-		private long bytes;
-
-		private boolean full;
-
-		/**
-		 * @param maxRecords the most records, at least 1
-		 * @param maxBytes the most bytes, as {@link StoredRecord#sizeInBytes()} counts them; the first record is
-		 * taken whatever its size
-		 * @param endOffset the published end offset when the read began; records from it on are not taken
-		 */
-		RecordCollector(int maxRecords, long maxBytes, long endOffset) {
-			this.maxRecords = maxRecords;
-			this.maxBytes = maxBytes;
-			this.endOffset = endOffset;
-		}
-
-		/** Takes the record if it fits; returns whether more may follow. */
-		boolean offer(StoredRecord record) {
-			if (record.offset() >= this.endOffset) {
-				this.full = true;
-				return false;
-			}
-			int recordBytes = record.sizeInBytes();
-			if (!this.records.isEmpty() && this.bytes + recordBytes > this.maxBytes) {
-				this.full = true;
-				return false;
-			}
-			this.records.add(record);
-			this.bytes += recordBytes;
-			this.full = this.records.size() >= this.maxRecords || this.bytes >= this.maxBytes;
-			return !this.full;
-		}
-
-		boolean isFull() {
-			return this.full;
-		}
-
-		long endOffset() {
-			return this.endOffset;
-		}
-
-		long remainingBytes() {
-			return Math.max(this.maxBytes - this.bytes, 0);
-		}
-
-		List<StoredRecord> records() {
-			return Collections.unmodifiableList(this.records);
-		}
-
-	}
-
-	/**
-	 * Positional reads through a window buffer, so that walking many small batches costs one read per window
-	 * instead of two per batch. The window starts small and doubles at each refill up to its maximum, so a read
-	 * of one small record copies a few KiB, not the whole byte budget of the fetch. A slice stays valid until the
-	 * next call. Not thread-safe: one per read.
-	 */
-	private static final class FileWindow {
-
-		private final FileChannel channel;
-
-		private final int limit;
-
-		private final int maxWindowBytes;
-
-		private int windowBytes;
-
-		private ByteBuffer buffer;
-
-		private int start;
-
-		FileWindow(FileChannel channel, int limit, int initialWindowBytes, int maxWindowBytes) {
-			this.channel = channel;
-			this.limit = limit;
-			this.windowBytes = initialWindowBytes;
-			this.maxWindowBytes = maxWindowBytes;
-		}
-
-		/** The bytes {@code [position, position + length)}, which must lie below the limit. */
-		ByteBuffer slice(int position, int length) throws IOException {
-			if (this.buffer == null || position < this.start
-					|| (long) position + length > (long) this.start + this.buffer.limit()) {
-				int bytes = Math.min(Math.max(length, this.windowBytes), this.limit - position);
-				if (this.buffer == null || this.buffer.capacity() < bytes) {
-					this.buffer = ByteBuffer.allocate(bytes);
-				}
-				this.buffer.clear().limit(bytes);
-				while (this.buffer.hasRemaining()) {
-					if (this.channel.read(this.buffer, position + (long) this.buffer.position()) < 0) {
-						throw new EOFException("The file ends at " + (position + this.buffer.position())
-								+ ", before the " + this.limit + " bytes it should hold.");
-					}
-				}
-				this.buffer.flip();
-				this.start = position;
-				this.windowBytes = Math.min(this.windowBytes * 2, this.maxWindowBytes);
-			}
-			return this.buffer.duplicate()
-				.position(position - this.start)
-				.limit(position - this.start + length)
-				.slice();
-		}
-
 	}
 
 }

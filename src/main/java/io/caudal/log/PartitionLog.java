@@ -1,69 +1,46 @@
 package io.caudal.log;
 
-import io.caudal.time.Time;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.caudal.log.LogSegment.RecordCollector;
+import io.caudal.time.Time;
 
 /**
- * A partition stored in a local directory of segments: the file-backed {@link Log}.
+ * One partition stored in a local directory of segments: an ordered, append-only sequence of records numbered by
+ * offset from {@link #logStartOffset()} up to (excluding) {@link #logEndOffset()}. The engine's public face; the
+ * work is split as Kafka splits it: {@link LogLoader} opens and recovers, {@link LocalLog} holds the segments and
+ * serves reads, {@link LogAppender} is the write path, {@link LogRetention} deletes old segments.
  * <p>
  * On disk: the directory holds the segments ({@code <base offset>.log}, {@code .index}, {@code .timeindex}, named
  * as Kafka names them; see {@link LogSegment}), a {@code recovery-point} file (base offset of the first segment
  * not known to be fsynced, rewritten at each roll) and, only while cleanly closed, a {@code clean-shutdown}
- * marker. On open without the marker, the segments from the recovery point on are scanned batch by batch; the
- * first batch that fails its CRC, framing or offset checks ends the log there.
+ * marker.
  * <p>
  * Threading: appends are built and checked on the caller's thread and queued; everything that changes the files
  * (writes, fsyncs, rolls, repairs after a failure, retention, close) runs on the one {@link LogWriter} thread the
- * partition is pinned to, so the write path takes no lock. The writer publishes the new end offset only after
- * the batches are written (and fsynced when {@code flushMs} is 0); readers take no lock and read up to the
- * published end with positional reads. All public methods are thread-safe.
+ * partition is pinned to, so the write path takes no lock. Readers take no lock and read up to the published end
+ * with positional reads; reads never wait for writes. All public methods are thread-safe.
  */
-public final class PartitionLog implements Log {
+public final class PartitionLog implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
 
-	private final Path dir;
+	private final LocalLog local;
 
-	private final String name;
-
-	private final Time time;
-
-	private final ChannelFactory channels;
-
-	private final LogWriter.Lane lane;
-
-	private final ConcurrentSkipListMap<Long, LogSegment> segments;
-
-	private final ConcurrentLinkedQueue<PendingAppend> pending = new ConcurrentLinkedQueue<>();
-
-	private final AtomicBoolean drainScheduled = new AtomicBoolean();
+	private final LogAppender appender;
 
 	private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
 
@@ -71,47 +48,14 @@ public final class PartitionLog implements Log {
 
 	private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-	private volatile LogConfig config;
-
-	private volatile long logStartOffset;
-
-	private volatile long logEndOffset;
-
-	private volatile boolean closeStarted;
-
-	// Writer thread only, from here on.
-	private final List<LogSegment> dirty = new ArrayList<>();
-
-	private LogSegment active;
-
-	private long nextOffset;
-
-	private IOException failure;
-
-	private boolean shutDown;
-
-	private ScheduledFuture<?> scheduledFlush;
-
-	private PartitionLog(Path dir, String name, LogConfig config, Time time, LogWriter writer,
-			ChannelFactory channels, ConcurrentSkipListMap<Long, LogSegment> segments) {
-		this.dir = dir;
-		this.name = name;
-		this.config = config;
-		this.time = time;
-		this.channels = channels;
-		this.lane = writer.laneFor(name);
-		this.segments = segments;
-		this.active = segments.lastEntry().getValue();
-		this.nextOffset = this.active.nextOffset();
-		this.logStartOffset = segments.firstKey();
-		this.logEndOffset = this.nextOffset;
+	private PartitionLog(LocalLog local, LogConfig config, Time time, LogWriter writer) {
+		this.local = local;
+		this.appender = new LogAppender(local, config, time, writer, this::wakeWaiters);
 	}
 
 	/**
-	 * Opens the partition in {@code dir}, creating it if needed. After a clean close this reads only the index
-	 * files and the batch headers after each segment's last index entry; otherwise it recovers the segments from
-	 * the recovery point on (see the class description). Indexes that are missing or fail their checks are
-	 * rebuilt from the log.
+	 * Opens the partition in {@code dir}, creating it if needed, and recovers it if it was not closed cleanly (see
+	 * {@link LogLoader}).
 	 * @param dir the partition directory, e.g. {@code <data-dir>/orders-2}
 	 * @param name the partition's name for log messages, e.g. {@code orders-2}
 	 * @param config the settings
@@ -128,271 +72,143 @@ public final class PartitionLog implements Log {
 			ChannelFactory channels) throws IOException {
 		Objects.requireNonNull(config, "config");
 		Objects.requireNonNull(writer, "writer");
-		long startNanos = time.nanoseconds();
-		Files.createDirectories(dir);
-		Path cleanShutdown = LogFiles.cleanShutdownFile(dir);
-		boolean clean = Files.exists(cleanShutdown);
-		TreeSet<Long> bases = segmentBases(dir, name);
-		long recoverFrom = clean ? Long.MAX_VALUE
-				: Math.min(recoveryPoint(dir, name), bases.isEmpty() ? 0 : bases.last());
-		ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
-		long bytesCut = 0;
-		try {
-			long previousEnd = -1;
-			for (long base : bases) {
-				if (base >= recoverFrom && previousEnd >= 0 && base != previousEnd) {
-					log.warn("{} - Segment {} starts at offset {} but the log before it ends at offset {}; the log "
-							+ "ends there.", name, LogFiles.logFile(dir, base), base, previousEnd);
-					deleteSegmentsFrom(dir, name, bases.tailSet(base, true));
-					break;
-				}
-				LogSegment segment = LogSegment.open(dir, base, name, channels);
-				segments.put(base, segment);
-				long cut = 0;
-				boolean intact = true;
-				if (base >= recoverFrom) {
-					cut = segment.recover(config.indexIntervalBytes());
-				}
-				else if (!segment.load(config.indexIntervalBytes())) {
-					intact = false;
-					if (base == bases.last()) {
-						cut = segment.recover(config.indexIntervalBytes());
-					}
-				}
-				if (cut > 0) {
-					bytesCut += cut;
-					deleteSegmentsFrom(dir, name, bases.tailSet(base, false));
-					break;
-				}
-				// A segment with an unreadable batch in the middle has no known end to check the next one against.
-				previousEnd = intact ? segment.nextOffset() : -1;
-			}
-			if (segments.isEmpty()) {
-				segments.put(0L, LogSegment.create(dir, 0, name, channels));
-			}
-			if (clean) {
-				Files.delete(cleanShutdown);
-			}
-			else {
-				LogFiles.writeAtomically(LogFiles.recoveryPointFile(dir), Long.toString(segments.lastKey()),
-						channels);
-			}
-			LogFiles.fsyncDirectory(dir, channels);
-		}
-		catch (IOException | RuntimeException ex) {
-			segments.values().forEach(LogSegment::close);
-			throw ex;
-		}
-		PartitionLog partition = new PartitionLog(dir, name, config, time, writer, channels, segments);
-		long elapsedMs = (time.nanoseconds() - startNanos) / 1_000_000;
-		if (clean) {
-			log.info("{} - Opened {} segments holding offsets [{}, {}), {} bytes, after a clean shutdown, in {} ms.",
-					name, segments.size(), partition.logStartOffset, partition.logEndOffset, partition.sizeInBytes(),
-					elapsedMs);
-		}
-		else {
-			log.info("{} - Opened {} segments holding offsets [{}, {}), {} bytes, recovering from offset {} and "
-					+ "cutting {} bytes, in {} ms.", name, segments.size(), partition.logStartOffset,
-					partition.logEndOffset, partition.sizeInBytes(), Math.min(recoverFrom, segments.lastKey()),
-					bytesCut, elapsedMs);
-		}
-		return partition;
+		return new PartitionLog(LogLoader.load(dir, name, config, time, channels), config, time, writer);
 	}
 
-	@Override
+	/**
+	 * Appends the records as one batch with contiguous offsets, in list order.
+	 * <p>
+	 * The future completes once the batch is durable: fsynced when {@code flushMs} is 0 (concurrent appends share
+	 * one fsync), written when {@code flushMs} is N &gt; 0 (fsynced within N ms). Only then can readers see the
+	 * records. It completes exceptionally with {@link LogStorageException} if the log is closed, a write or
+	 * fsync fails, or the writer's queue stays full; nothing of the batch is visible then. Callbacks chained on it
+	 * without an executor run on the writer thread and must be quick.
+	 * @param records one or more records
+	 * @return the offsets given to the records
+	 * @throws RecordTooLargeException if a record exceeds {@code maxMessageBytes}; nothing is written
+	 * @throws IllegalArgumentException if {@code records} is empty
+	 */
 	public CompletableFuture<AppendResult> append(List<LogRecord> records) {
-		if (records.isEmpty()) {
-			throw new IllegalArgumentException(this.name + " - An append needs at least one record.");
-		}
-		int maxMessageBytes = this.config.maxMessageBytes();
-		for (int i = 0; i < records.size(); i++) {
-			int recordBytes = LogRecord.sizeInBytes(records.get(i));
-			if (recordBytes > maxMessageBytes) {
-				throw new RecordTooLargeException(this.name, i, recordBytes, maxMessageBytes);
-			}
-		}
-		if (this.closeStarted) {
-			return CompletableFuture.failedFuture(closedException());
-		}
-		RecordBatches.Batch batch = RecordBatches.build(records);
-		int permits;
-		try {
-			permits = this.lane.reserve(batch.sizeInBytes());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return CompletableFuture.failedFuture(new LogStorageException(
-					this.name + " - Interrupted while waiting for room in the writer queue; nothing was written.", ex));
-		}
-		if (permits < 0) {
-			return CompletableFuture.failedFuture(new LogStorageException(this.name + " - The writer queue stayed "
-					+ "full (" + this.lane.describeBound() + "): the disk is not keeping up; nothing was written.",
-					null));
-		}
-		PendingAppend append = new PendingAppend(batch, permits, new CompletableFuture<>());
-		this.pending.add(append);
-		if (this.drainScheduled.compareAndSet(false, true)) {
-			try {
-				this.lane.execute(this::drain);
-			}
-			catch (RejectedExecutionException ex) {
-				this.drainScheduled.set(false);
-				failPending(new LogStorageException(this.name + " - The log writer is closed; nothing was written.",
-						ex));
-			}
-		}
-		return append.future();
+		return this.appender.append(records);
 	}
 
-	@Override
+	/**
+	 * Reads records from {@code offset} on.
+	 * @param offset the first offset wanted, in {@code [logStartOffset, logEndOffset]}; at the end offset the answer
+	 * is empty
+	 * @param maxRecords the most records to return, at least 1
+	 * @param maxBytes the most bytes to return, counted as {@link RecordCursor#sizeInBytes()}; at least one record
+	 * is returned when one is available, even if it alone is larger
+	 * @return the batches holding the records from {@code offset} on, read once and walked with
+	 * {@link FetchResult#cursor()}
+	 * @throws OffsetOutOfRangeException if {@code offset} is outside the log, or was deleted by retention during
+	 * the read
+	 * @throws CorruptRecordException if the first batch to return fails its CRC or framing checks
+	 * @throws LogStorageException if the log is closed or the file cannot be read
+	 * @throws IllegalArgumentException if {@code maxRecords} or {@code maxBytes} is below 1
+	 */
 	public FetchResult read(long offset, int maxRecords, int maxBytes) {
 		if (maxRecords < 1 || maxBytes < 1) {
-			throw new IllegalArgumentException(this.name + " - A read needs maxRecords and maxBytes of at least 1; got "
-					+ maxRecords + " and " + maxBytes + ".");
+			throw new IllegalArgumentException(this.local.name() + " - A read needs maxRecords and maxBytes of at "
+					+ "least 1; got " + maxRecords + " and " + maxBytes + ".");
 		}
-		long end = this.logEndOffset;
-		long start = this.logStartOffset;
-		if (offset < start || offset > end) {
-			throw new OffsetOutOfRangeException(this.name, offset, start, end);
-		}
-		if (offset == end) {
-			return new FetchResult(List.of(), end, start, end);
-		}
-		RecordCollector collector = new RecordCollector(maxRecords, maxBytes, end);
-		Map.Entry<Long, LogSegment> entry = this.segments.floorEntry(offset);
-		if (entry == null) {
-			throw segmentGone(offset);
-		}
-		while (entry != null && entry.getKey() < end && !collector.isFull()) {
-			LogSegment segment = entry.getValue();
-			if (!segment.retain()) {
-				if (collector.records().isEmpty()) {
-					throw segmentGone(offset);
-				}
-				break;
-			}
-			try {
-				segment.read(offset, collector);
-			}
-			catch (CorruptRecordException ex) {
-				log.warn("{} - A read from offset {} met a corrupt batch: {}", this.name, offset, ex.getMessage());
-				if (collector.records().isEmpty()) {
-					throw ex;
-				}
-				// Serve what came before it; the next read, starting at the corrupt batch, fails.
-				break;
-			}
-			catch (IOException ex) {
-				throw new LogStorageException(this.name + " - Reading " + segment.file() + " failed.", ex);
-			}
-			finally {
-				segment.release();
-			}
-			entry = this.segments.higherEntry(entry.getKey());
-		}
-		List<StoredRecord> records = collector.records();
-		long next = records.isEmpty() ? offset : records.get(records.size() - 1).offset() + 1;
-		return new FetchResult(records, next, this.logStartOffset, end);
+		return this.local.read(offset, maxRecords, maxBytes);
 	}
 
-	@Override
+	/**
+	 * The first offset whose record timestamp is at or after {@code timestampMs}, or {@link #logEndOffset()} if
+	 * there is none. Picks the segment by its largest timestamp and the starting point by binary search in its time
+	 * index, then reads batch headers from there: the batches between two index entries when timestamps grow with
+	 * offsets, more when they go back in time for long stretches; never the whole partition.
+	 * @param timestampMs epoch milliseconds
+	 * @throws CorruptRecordException if the batch holding the answer fails its checks
+	 * @throws LogStorageException if the log is closed or a file cannot be read
+	 */
 	public long offsetForTimestamp(long timestampMs) {
-		long end = this.logEndOffset;
-		for (LogSegment segment : this.segments.values()) {
-			if (segment.baseOffset() >= end) {
-				break;
-			}
-			if (segment.maxTimestamp() < timestampMs) {
-				continue;
-			}
-			if (!segment.retain()) {
-				if (this.closeStarted) {
-					throw new LogStorageException(this.name + " - The log is closed.", null);
-				}
-				continue;
-			}
-			try {
-				long offset = segment.offsetForTimestamp(timestampMs);
-				if (offset >= 0) {
-					return Math.min(offset, end);
-				}
-			}
-			catch (IOException ex) {
-				throw new LogStorageException(this.name + " - Reading " + segment.file() + " failed.", ex);
-			}
-			finally {
-				segment.release();
-			}
-		}
-		return end;
+		return this.local.offsetForTimestamp(timestampMs);
 	}
 
-	@Override
+	/** The first offset held, moved up by retention. */
 	public long logStartOffset() {
-		return this.logStartOffset;
+		return this.local.logStartOffset();
 	}
 
-	@Override
+	/** The offset the next appended record will get; all offsets below it are readable. */
 	public long logEndOffset() {
-		return this.logEndOffset;
+		return this.local.logEndOffset();
 	}
 
-	@Override
+	/** The bytes of record batches held, over all segments. */
 	public long sizeInBytes() {
-		long bytes = 0;
-		for (LogSegment segment : this.segments.values()) {
-			bytes += segment.sizeInBytes();
-		}
-		return bytes;
+		return this.local.sizeInBytes();
 	}
 
-	@Override
+	/**
+	 * Registers a callback for a long poll: {@code onAvailable} runs once, as soon as {@link #logEndOffset()}
+	 * exceeds {@code offset}. It runs immediately on the calling thread if that is already the case, otherwise on
+	 * the writer thread right after the append that makes records available, so it must be quick and must not
+	 * block. Closing the log does not run it.
+	 * @param offset the offset the caller waits to read
+	 * @param onAvailable the callback; exceptions it throws are logged and dropped
+	 * @return the registration, to {@link AppendWaiter#cancel() cancel} when the poll times out
+	 */
 	public AppendWaiter awaitRecordsAfter(long offset, Runnable onAvailable) {
 		Waiter waiter = new Waiter(offset, Objects.requireNonNull(onAvailable, "onAvailable"));
-		if (this.logEndOffset > offset) {
+		if (this.local.logEndOffset() > offset) {
 			waiter.fire();
 			return waiter;
 		}
 		this.waiters.add(waiter);
 		// The writer may have published between the check above and the registration.
-		if (this.logEndOffset > offset) {
+		if (this.local.logEndOffset() > offset) {
 			waiter.fire();
 		}
 		return waiter;
 	}
 
 	/**
-	 * {@inheritDoc}
-	 * <p>
-	 * Runs on the writer thread and waits for it. Skipped while the partition refuses writes after a failure it
+	 * Applies retention: deletes the oldest whole segments while their largest timestamp is more than
+	 * {@code retentionMs} before {@code nowMs}, or while the log holds more than {@code retentionBytes}. The active
+	 * segment is deleted for age only, after rolling a new empty one, so the log never runs out of segments.
+	 * Moves {@link #logStartOffset()} to the first remaining offset. Readers of a deleted segment finish their
+	 * read; later reads get {@link OffsetOutOfRangeException}.
+	 * @param nowMs the current wall-clock time in epoch milliseconds
+	 * Runs on the writer thread and waits for it; skipped while the partition refuses writes after a failure it
 	 * cannot repair.
+	 * @return the number of segments deleted
 	 */
-	@Override
 	public int deleteExpiredSegments(long nowMs) {
-		if (this.closeStarted) {
+		if (this.appender.closeStarted()) {
 			return 0;
 		}
-		return onWriter(() -> deleteExpiredSegmentsOnWriter(nowMs));
+		return this.appender.onWriter(
+				() -> LogRetention.deleteExpiredSegments(this.local, this.appender, this.appender.config(), nowMs));
 	}
 
-	@Override
+	/** Applies new settings to later appends, rolls, flushes and retention passes. */
 	public void updateConfig(LogConfig config) {
-		this.config = Objects.requireNonNull(config, "config");
+		this.appender.updateConfig(config);
 	}
 
+	/**
+	 * Writes what is queued, fsyncs everything and marks the log as cleanly closed, so the next open needs no
+	 * recovery. Later appends fail with {@link LogStorageException}. Idempotent; never throws (failures are
+	 * logged, and the log is then recovered on the next open).
+	 */
 	@Override
 	public void close() {
 		if (!this.closing.compareAndSet(false, true)) {
 			// Another caller is closing: return once the log is closed, as for the first caller.
-			if (!this.lane.isCurrentThread()) {
+			if (!this.appender.onWriterThread()) {
 				this.closed.join();
 			}
 			return;
 		}
-		this.closeStarted = true;
+		this.appender.startClose();
+		this.local.markClosed();
 		try {
-			onWriter(() -> {
-				closeOnWriter();
+			this.appender.onWriter(() -> {
+				this.appender.closeOnWriter();
 				return null;
 			});
 		}
@@ -402,429 +218,40 @@ public final class PartitionLog implements Log {
 	}
 
 	/**
-	 * {@inheritDoc}
+	 * Closes the log and deletes its directory and everything in it.
 	 * @throws LogStorageException if a file cannot be deleted
 	 */
-	@Override
 	public void deleteFiles() {
 		close();
-		try (Stream<Path> paths = Files.walk(this.dir)) {
+		Path dir = this.local.dir();
+		try (Stream<Path> paths = Files.walk(dir)) {
 			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
 				Files.deleteIfExists(path);
 			}
 		}
 		catch (NoSuchFileException ex) {
-			log.debug("{} - The directory {} was already gone.", this.name, this.dir);
+			log.debug("{} - The directory {} was already gone.", this.local.name(), dir);
 		}
 		catch (IOException ex) {
-			throw new LogStorageException(this.name + " - Deleting " + this.dir + " failed.", ex);
+			throw new LogStorageException(this.local.name() + " - Deleting " + dir + " failed.", ex);
 		}
-		log.info("{} - Deleted the partition directory {}.", this.name, this.dir);
+		log.info("{} - Deleted the partition directory {}.", this.local.name(), dir);
 	}
 
 	@Override
 	public String toString() {
-		return "PartitionLog[" + this.name + ", offsets [" + this.logStartOffset + ", " + this.logEndOffset + ")]";
+		return "PartitionLog[" + this.local.name() + ", offsets [" + this.local.logStartOffset() + ", "
+				+ this.local.logEndOffset() + ")]";
 	}
 
-	private void drain() {
-		this.drainScheduled.set(false);
-		writePending();
-	}
-
-	/** Group commit: writes everything queued, fsyncs once, publishes, completes (writer thread). */
-	private void writePending() {
-		List<PendingAppend> work = new ArrayList<>();
-		for (PendingAppend append = this.pending.poll(); append != null; append = this.pending.poll()) {
-			work.add(append);
-		}
-		if (work.isEmpty()) {
-			return;
-		}
-		try {
-			write(work);
-		}
-		catch (Throwable ex) {
-			// A bug, not an I/O failure; still, never leave a caller waiting, and repair before the next write.
-			this.failure = new IOException("unexpected failure while writing", ex);
-			log.error("{} - Writing {} batches failed unexpectedly; the partition refuses writes until it can write "
-					+ "again.", this.name, work.size(), ex);
-			fail(work, new LogStorageException(this.name + " - Writing failed unexpectedly; nothing was written.", ex));
-		}
-		finally {
-			for (PendingAppend append : work) {
-				this.lane.release(append.permits());
-			}
-		}
-	}
-
-	private void write(List<PendingAppend> work) {
-		if (this.shutDown) {
-			fail(work, closedException());
-			return;
-		}
-		if (this.failure != null && !repair()) {
-			fail(work, new LogStorageException(this.name + " - The partition refuses writes: an earlier write failed ("
-					+ this.failure.getMessage() + ") and truncating back to the last good position fails too; "
-					+ "nothing was written.", this.failure));
-			return;
-		}
-		LogConfig config = this.config;
-		long startNanos = this.time.nanoseconds();
-		long[] baseOffsets = new long[work.size()];
-		long bytes = 0;
-		try {
-			for (int i = 0; i < work.size(); i++) {
-				RecordBatches.Batch batch = work.get(i).batch();
-				long lastOffset = this.nextOffset + batch.recordCount() - 1;
-				if (shouldRoll(batch.sizeInBytes(), lastOffset, config)) {
-					roll();
-				}
-				RecordBatches.assignOffsets(batch.buffer(), this.nextOffset);
-				markDirty(this.active);
-				this.active.append(batch.buffer(), lastOffset, batch.maxTimestamp(), config.indexIntervalBytes());
-				baseOffsets[i] = this.nextOffset;
-				this.nextOffset = lastOffset + 1;
-				bytes += batch.sizeInBytes();
-			}
-			if (config.flushMs() == 0) {
-				this.active.flush();
-			}
-			else {
-				scheduleFlush(config.flushMs());
-			}
-		}
-		catch (IOException ex) {
-			this.failure = ex;
-			log.error("{} - Writing {} batches to {} failed; none of them is visible, and the partition refuses writes "
-					+ "until it can write again.", this.name, work.size(), this.active.file(), ex);
-			fail(work, new LogStorageException(this.name + " - Writing to " + this.active.file().getFileName()
-					+ " failed (" + ex.getMessage() + "); nothing was written.", ex));
-			return;
-		}
-		publish();
-		if (log.isTraceEnabled()) {
-			log.trace("{} - Wrote {} batches, {} bytes, up to offset {} in {} us.", this.name, work.size(), bytes,
-					this.nextOffset - 1, (this.time.nanoseconds() - startNanos) / 1000);
-		}
-		for (int i = 0; i < work.size(); i++) {
-			PendingAppend append = work.get(i);
-			append.future()
-				.complete(new AppendResult(baseOffsets[i], baseOffsets[i] + append.batch().recordCount() - 1));
-		}
-		long end = this.logEndOffset;
+	/** Runs the waiters whose offset the last publication passed (writer thread). */
+	private void wakeWaiters() {
+		long end = this.local.logEndOffset();
 		for (Waiter waiter : this.waiters) {
 			if (waiter.offset < end) {
 				waiter.fire();
 			}
 		}
-	}
-
-	private boolean shouldRoll(int batchBytes, long lastOffset, LogConfig config) {
-		int size = this.active.pendingSizeInBytes();
-		// Index entries hold offsets relative to the base offset in 32 bits.
-		return size > 0 && ((long) size + batchBytes > config.segmentBytes()
-				|| lastOffset - this.active.baseOffset() > Integer.MAX_VALUE);
-	}
-
-	/** Starts a new active segment at the next offset, fsyncing the old one first (writer thread). */
-	private void roll() throws IOException {
-		long startNanos = this.time.nanoseconds();
-		LogSegment previous = this.active;
-		markDirty(previous);
-		previous.onBecomeInactive();
-		LogSegment next = LogSegment.create(this.dir, this.nextOffset, this.name, this.channels);
-		this.segments.put(this.nextOffset, next);
-		this.active = next;
-		markDirty(next);
-		LogFiles.writeAtomically(LogFiles.recoveryPointFile(this.dir), Long.toString(this.nextOffset),
-				this.channels);
-		log.info("{} - Rolled to a new segment at offset {} after {} bytes in {}, in {} ms.", this.name,
-				this.nextOffset, previous.pendingSizeInBytes(), previous.file().getFileName(),
-				(this.time.nanoseconds() - startNanos) / 1_000_000);
-	}
-
-	private void markDirty(LogSegment segment) {
-		if (!this.dirty.contains(segment)) {
-			this.dirty.add(segment);
-		}
-	}
-
-	/** Makes the written batches visible: segments first, then the end offset readers start from. */
-	private void publish() {
-		for (LogSegment segment : this.dirty) {
-			segment.publish();
-		}
-		this.dirty.clear();
-		this.logEndOffset = this.nextOffset;
-	}
-
-	/**
-	 * After a failed write or fsync: drops the segments the failed write created, truncates the others back to
-	 * what was published, and fsyncs (writer thread). Nothing unpublished survives, so offsets go on from the
-	 * published end.
-	 * @return whether the partition can take writes again
-	 */
-	private boolean repair() {
-		try {
-			long end = this.logEndOffset;
-			for (LogSegment created : new ArrayList<>(this.segments.tailMap(end, false).values())) {
-				this.segments.remove(created.baseOffset());
-				this.dirty.remove(created);
-				created.closeAndDelete();
-			}
-			for (LogSegment segment : this.dirty) {
-				segment.rollback();
-			}
-			this.dirty.clear();
-			this.active = this.segments.lastEntry().getValue();
-			this.active.rollback();
-			this.nextOffset = end;
-			log.info("{} - Writes work again after the failure ({}); {} is back at offset {}.", this.name,
-					this.failure.getMessage(), this.active.file().getFileName(), end);
-			this.failure = null;
-			return true;
-		}
-		catch (IOException ex) {
-			log.debug("{} - Truncating back to offset {} failed; still refusing writes.", this.name,
-					this.logEndOffset, ex);
-			this.failure = ex;
-			return false;
-		}
-	}
-
-	private void scheduleFlush(long flushMs) {
-		if (this.scheduledFlush != null) {
-			return;
-		}
-		try {
-			this.scheduledFlush = this.lane.schedule(this::scheduledFlush, flushMs);
-		}
-		catch (RejectedExecutionException ex) {
-			// The writer is shutting down and will run no timer: fsync now.
-			scheduledFlush();
-		}
-	}
-
-	private void scheduledFlush() {
-		this.scheduledFlush = null;
-		if (this.shutDown || this.failure != null) {
-			return;
-		}
-		try {
-			this.active.flush();
-		}
-		catch (IOException ex) {
-			this.failure = ex;
-			log.error("{} - Fsync of {} failed; the partition refuses writes until it can write again.", this.name,
-					this.active.file(), ex);
-		}
-		catch (RuntimeException ex) {
-			log.error("{} - The scheduled fsync of {} failed unexpectedly.", this.name, this.active.file(), ex);
-		}
-	}
-
-	private int deleteExpiredSegmentsOnWriter(long nowMs) {
-		if (this.shutDown || (this.failure != null && !repair())) {
-			return 0;
-		}
-		LogConfig config = this.config;
-		if (config.retentionMs() >= 0 && this.active.sizeInBytes() > 0
-				&& this.segments.values().stream().allMatch(segment -> isExpired(segment, nowMs, config))) {
-			// Everything is expired, the active segment too: roll so it can go, leaving one empty segment.
-			try {
-				roll();
-				publish();
-			}
-			catch (IOException ex) {
-				this.failure = ex;
-				log.error("{} - Rolling for retention failed; the partition refuses writes until it can write again.",
-						this.name, ex);
-				return 0;
-			}
-		}
-		List<LogSegment> expired = new ArrayList<>();
-		long remainingBytes = sizeInBytes();
-		for (LogSegment segment : this.segments.values()) {
-			boolean tooLarge = config.retentionBytes() >= 0 && remainingBytes > config.retentionBytes();
-			if (segment == this.active || !(tooLarge || isExpired(segment, nowMs, config))) {
-				break;
-			}
-			expired.add(segment);
-			remainingBytes -= segment.sizeInBytes();
-		}
-		if (expired.isEmpty()) {
-			return 0;
-		}
-		long firstKept = this.segments.higherKey(expired.get(expired.size() - 1).baseOffset());
-		// Move the start first: a reader racing with the deletion then gets OffsetOutOfRangeException.
-		this.logStartOffset = firstKept;
-		for (LogSegment segment : expired) {
-			this.segments.remove(segment.baseOffset());
-			segment.closeAndDelete();
-		}
-		log.info("{} - Retention deleted {} segments holding offsets [{}, {}); the log now starts at offset {} and "
-				+ "holds {} bytes.", this.name, expired.size(), expired.get(0).baseOffset(), firstKept, firstKept,
-				remainingBytes);
-		return expired.size();
-	}
-
-	private static boolean isExpired(LogSegment segment, long nowMs, LogConfig config) {
-		return config.retentionMs() >= 0 && nowMs - segment.maxTimestamp() > config.retentionMs();
-	}
-
-	private void closeOnWriter() {
-		writePending();
-		this.shutDown = true;
-		if (this.scheduledFlush != null) {
-			this.scheduledFlush.cancel(false);
-			this.scheduledFlush = null;
-		}
-		// Without this, recovery would find the unacknowledged batches of a failed write whole, and keep them.
-		boolean clean = this.failure == null || repair();
-		if (clean) {
-			try {
-				this.active.onBecomeInactive();
-				LogFiles.writeAtomically(LogFiles.cleanShutdownFile(this.dir), "", this.channels);
-			}
-			catch (IOException ex) {
-				clean = false;
-				log.error("{} - Fsync on close failed; the next open will recover the log.", this.name, ex);
-			}
-		}
-		else {
-			log.warn("{} - Closing after a failed write ({}) that could not be undone; the next open will recover the "
-					+ "log, and may find batches that were never acknowledged.", this.name, this.failure.getMessage());
-		}
-		this.segments.values().forEach(LogSegment::close);
-		failPending(closedException());
-		if (clean) {
-			log.info("{} - Closed cleanly at offset {}.", this.name, this.logEndOffset);
-		}
-	}
-
-	/**
-	 * Runs a task on the writer thread and waits for it, so it never races with a write. If the writer pool is
-	 * closed, no writer thread is left, and the task runs on the caller's thread.
-	 */
-	private <T> T onWriter(Supplier<T> task) {
-		if (this.lane.isCurrentThread()) {
-			return task.get();
-		}
-		CompletableFuture<T> result = new CompletableFuture<>();
-		try {
-			this.lane.execute(() -> {
-				try {
-					result.complete(task.get());
-				}
-				catch (Throwable ex) {
-					result.completeExceptionally(ex);
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			this.lane.awaitTermination();
-			return task.get();
-		}
-		try {
-			return result.join();
-		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof RuntimeException cause) {
-				throw cause;
-			}
-			throw ex;
-		}
-	}
-
-	private void failPending(LogStorageException exception) {
-		for (PendingAppend append = this.pending.poll(); append != null; append = this.pending.poll()) {
-			this.lane.release(append.permits());
-			append.future().completeExceptionally(exception);
-		}
-	}
-
-	private static void fail(List<PendingAppend> work, LogStorageException exception) {
-		for (PendingAppend append : work) {
-			append.future().completeExceptionally(exception);
-		}
-	}
-
-	private LogStorageException closedException() {
-		return new LogStorageException(this.name + " - The log is closed; nothing was written.", null);
-	}
-
-	private RuntimeException segmentGone(long offset) {
-		if (this.closeStarted) {
-			return new LogStorageException(this.name + " - The log is closed.", null);
-		}
-		return new OffsetOutOfRangeException(this.name, offset, this.logStartOffset, this.logEndOffset);
-	}
-
-	/** The base offsets of the segments in {@code dir}; deletes leftover temporary files and orphan indexes. */
-	private static TreeSet<Long> segmentBases(Path dir, String name) throws IOException {
-		TreeSet<Long> bases = new TreeSet<>();
-		List<Path> indexes = new ArrayList<>();
-		try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-			for (Path file : files) {
-				String fileName = file.getFileName().toString();
-				OptionalLong base = LogFiles.baseOffset(file, LogFiles.LOG_SUFFIX);
-				if (base.isPresent()) {
-					bases.add(base.getAsLong());
-				}
-				else if (fileName.endsWith(LogFiles.TEMP_SUFFIX)) {
-					Files.delete(file);
-				}
-				else if (LogFiles.baseOffset(file, LogFiles.INDEX_SUFFIX).isPresent()
-						|| LogFiles.baseOffset(file, LogFiles.TIME_INDEX_SUFFIX).isPresent()) {
-					indexes.add(file);
-				}
-			}
-		}
-		for (Path index : indexes) {
-			String suffix = index.toString().endsWith(LogFiles.INDEX_SUFFIX) ? LogFiles.INDEX_SUFFIX
-					: LogFiles.TIME_INDEX_SUFFIX;
-			if (!bases.contains(LogFiles.baseOffset(index, suffix).getAsLong())) {
-				log.warn("{} - Deleting {}: its segment's log file is missing.", name, index);
-				Files.delete(index);
-			}
-		}
-		return bases;
-	}
-
-	/** The recovery point from its file; 0 (recover everything) if it is missing or unreadable. */
-	private static long recoveryPoint(Path dir, String name) throws IOException {
-		Path file = LogFiles.recoveryPointFile(dir);
-		if (!Files.exists(file)) {
-			return 0;
-		}
-		String content = Files.readString(file).trim();
-		try {
-			return Long.parseLong(content);
-		}
-		catch (NumberFormatException ex) {
-			log.warn("{} - {} holds '{}', not an offset; recovering every segment.", name, file, content);
-			return 0;
-		}
-	}
-
-	private static void deleteSegmentsFrom(Path dir, String name, Set<Long> bases) throws IOException {
-		for (long base : bases) {
-			log.warn("{} - Deleting segment {}: the log ends before it.", name, LogFiles.logFile(dir, base));
-			Files.deleteIfExists(LogFiles.logFile(dir, base));
-			Files.deleteIfExists(LogFiles.indexFile(dir, base));
-			Files.deleteIfExists(LogFiles.timeIndexFile(dir, base));
-		}
-	}
-
-	/**
-	 * An append waiting for the writer.
-	 *
-	 * @param batch the built batch, offsets not yet assigned
-	 * @param permits the queue room it holds
-	 * @param future completed by the writer
-	 */
-	private record PendingAppend(RecordBatches.Batch batch, int permits, CompletableFuture<AppendResult> future) {
 	}
 
 	private final class Waiter implements AppendWaiter {
@@ -847,8 +274,8 @@ public final class PartitionLog implements Log {
 					this.onAvailable.run();
 				}
 				catch (RuntimeException ex) {
-					log.warn("{} - A waiter for offset {} failed in its callback.", PartitionLog.this.name, this.offset,
-							ex);
+					log.warn("{} - A waiter for offset {} failed in its callback.", PartitionLog.this.local.name(),
+							this.offset, ex);
 				}
 			}
 		}

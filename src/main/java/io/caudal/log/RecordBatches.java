@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.Predicate;
 
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.compress.Compression;
@@ -16,10 +15,10 @@ import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.MutableRecordBatch;
-import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.Records;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.ByteUtils;
 
 /**
  * The one adapter over kafka-clients' record classes: builds and reads Kafka record batches (magic v2, CRC32C,
@@ -37,9 +36,22 @@ final class RecordBatches {
 	/** Bytes of a v2 batch before its first record; also the smallest possible batch. */
 	static final int HEADER_SIZE = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
 
-	// The v2 header puts maxTimestamp right after lastOffsetDelta (int32) and baseTimestamp (int64); Kafka keeps
-	// that constant package-private.
-	private static final int MAX_TIMESTAMP_OFFSET = DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET + 4 + 8;
+	/** Where a batch's record count (int32) sits; the records follow it. */
+	static final int RECORDS_COUNT_OFFSET = DefaultRecordBatch.RECORDS_COUNT_OFFSET;
+
+	// The v2 header: attributes (int16) come right after the CRC (int32), and baseTimestamp then maxTimestamp
+	// (int64 each) right after lastOffsetDelta (int32). Kafka keeps these constants package-private.
+	static final int ATTRIBUTES_OFFSET = DefaultRecordBatch.CRC_OFFSET + 4;
+
+	static final int BASE_TIMESTAMP_OFFSET = DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET + 4;
+
+	static final int MAX_TIMESTAMP_OFFSET = BASE_TIMESTAMP_OFFSET + 8;
+
+	/** The attribute bits naming the compression codec; 0 is none. */
+	static final int COMPRESSION_MASK = 0x07;
+
+	/** The attribute bit set when timestamps are the broker's append time rather than the producer's. */
+	static final int LOG_APPEND_TIME_FLAG = 0x08;
 
 	private static final org.apache.kafka.common.header.Header[] NO_HEADERS = new org.apache.kafka.common.header.Header[0];
 
@@ -152,23 +164,28 @@ final class RecordBatches {
 	}
 
 	/**
-	 * Decodes the records of a batch whose CRC was checked, in offset order, skipping those below
-	 * {@code fromOffset}, until {@code visitor} returns false.
-	 * @param batch exactly one batch, from its position to its limit
-	 * @throws CorruptRecordException if a record cannot be decoded
+	 * Reads a varint (zig-zag, as record fields are encoded) at the buffer's position and moves past it.
+	 * @throws CorruptRecordException if the varint is malformed or cut short
 	 */
-	static void forEachRecord(ByteBuffer batch, long fromOffset, Predicate<StoredRecord> visitor) {
+	static int readVarint(ByteBuffer buffer) {
 		try {
-			Iterator<Record> records = onlyBatch(batch).iterator();
-			while (records.hasNext()) {
-				Record record = records.next();
-				if (record.offset() >= fromOffset && !visitor.test(toStored(record))) {
-					return;
-				}
-			}
+			return ByteUtils.readVarint(buffer);
 		}
-		catch (KafkaException | BufferUnderflowException | IllegalArgumentException ex) {
-			throw new CorruptRecordException("a record cannot be decoded: " + ex.getMessage(), ex);
+		catch (IllegalArgumentException | BufferUnderflowException ex) {
+			throw new CorruptRecordException("a record field cannot be decoded: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Reads a varlong (zig-zag) at the buffer's position and moves past it.
+	 * @throws CorruptRecordException if the varlong is malformed or cut short
+	 */
+	static long readVarlong(ByteBuffer buffer) {
+		try {
+			return ByteUtils.readVarlong(buffer);
+		}
+		catch (IllegalArgumentException | BufferUnderflowException ex) {
+			throw new CorruptRecordException("a record field cannot be decoded: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -184,22 +201,6 @@ final class RecordBatches {
 			throw new CorruptRecordException(ex.getMessage(), ex);
 		}
 		throw new CorruptRecordException("the buffer of " + batch.remaining() + " bytes holds no whole batch", null);
-	}
-
-	private static StoredRecord toStored(Record record) {
-		org.apache.kafka.common.header.Header[] kafkaHeaders = record.headers();
-		List<Header> headers = new ArrayList<>(kafkaHeaders.length);
-		for (org.apache.kafka.common.header.Header header : kafkaHeaders) {
-			headers.add(new Header(header.key(), header.value()));
-		}
-		return new StoredRecord(record.offset(), record.timestamp(), record.hasKey() ? bytes(record.key()) : null,
-				record.hasValue() ? bytes(record.value()) : null, headers);
-	}
-
-	private static byte[] bytes(ByteBuffer buffer) {
-		byte[] bytes = new byte[buffer.remaining()];
-		buffer.get(bytes);
-		return bytes;
 	}
 
 	private static org.apache.kafka.common.header.Header[] toKafka(List<Header> headers) {

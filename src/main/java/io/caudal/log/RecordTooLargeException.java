@@ -2,7 +2,7 @@ package io.caudal.log;
 
 /**
  * A record is larger than the partition's {@code max.message.bytes}, counted as
- * {@link LogRecord#sizeInBytes(LogRecord)} counts it. Thrown by {@link Log#append(java.util.List)} before anything
+ * {@link LogRecord#sizeInBytes(LogRecord)} counts it. Thrown by {@link PartitionLog#append(java.util.List)} before anything
  * is queued, so nothing of the append is written.
  */
 public class RecordTooLargeException extends RuntimeException {

@@ -32,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>
  * Thread-safe: it keeps no state of its own.
  */
-public class JdbcOffsetStore {
+public class JdbcOffsetStore implements OffsetStore {
 
 	private static final Comparator<PartitionOffset> PARTITION_ORDER = Comparator.comparing(PartitionOffset::topic)
 		.thenComparingInt(PartitionOffset::partition);
@@ -47,6 +47,7 @@ public class JdbcOffsetStore {
 	}
 
 	/** Every committed offset of every group, group id to partition to offset. */
+	@Override
 	public Map<String, Map<TopicPartition, Long>> loadCommittedOffsets() {
 		Map<String, Map<TopicPartition, Long>> offsets = new HashMap<>();
 		this.jdbc.sql("SELECT group_id, topic, partition_index, committed_offset FROM committed_offsets")
@@ -58,6 +59,7 @@ public class JdbcOffsetStore {
 	}
 
 	/** The committed offsets of one group. */
+	@Override
 	public Map<TopicPartition, Long> committedOffsets(String groupId) {
 		Map<TopicPartition, Long> offsets = new HashMap<>();
 		this.jdbc.sql("SELECT topic, partition_index, committed_offset FROM committed_offsets WHERE group_id = ?")
@@ -79,6 +81,7 @@ public class JdbcOffsetStore {
 	 * group; {@link ErrorCode#FENCED_MEMBER} when the generation is not the member's or it does
 	 * not own a partition
 	 */
+	@Override
 	public void commit(String groupId, String memberId, Integer generation, List<PartitionOffset> offsets,
 			long nowMs) {
 		List<PartitionOffset> sorted = new ArrayList<>(offsets);
@@ -120,17 +123,20 @@ public class JdbcOffsetStore {
 	}
 
 	/** Sets offsets regardless of ownership (the caller made sure the group has no member), in one transaction. */
+	@Override
 	public void resetOffsets(String groupId, List<PartitionOffset> offsets, long nowMs) {
 		this.transactions
 			.executeWithoutResult(status -> offsets.forEach(offset -> writeOffset(groupId, offset, nowMs)));
 	}
 
 	/** Removes every group's committed offsets for a topic. */
+	@Override
 	public void deleteOffsetsOfTopic(String topic) {
 		this.jdbc.sql("DELETE FROM committed_offsets WHERE topic = ?").param(topic).update();
 	}
 
 	/** Removes a group: its committed offsets and its membership rows, in one transaction. */
+	@Override
 	public void deleteGroup(String groupId) {
 		this.transactions.executeWithoutResult(status -> {
 			this.jdbc.sql("DELETE FROM committed_offsets WHERE group_id = ?").param(groupId).update();
@@ -139,6 +145,7 @@ public class JdbcOffsetStore {
 	}
 
 	/** Every group's membership, members in join order. */
+	@Override
 	public List<StoredGroup> loadGroups() {
 		Map<String, Integer> generations = new LinkedHashMap<>();
 		this.jdbc.sql("SELECT group_id, generation FROM consumer_groups ORDER BY group_id")
@@ -180,6 +187,7 @@ public class JdbcOffsetStore {
 	 * Writes one operation's membership changes in one transaction: the group row, then member
 	 * rows (leavers first), then partition rows, the order commits take their locks in.
 	 */
+	@Override
 	public void apply(GroupChanges changes) {
 		String groupId = changes.groupId();
 		this.transactions.executeWithoutResult(status -> {

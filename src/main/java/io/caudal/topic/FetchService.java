@@ -1,37 +1,29 @@
 package io.caudal.topic;
 
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
-import io.caudal.log.AppendWaiter;
-import io.caudal.log.CorruptRecordException;
-import io.caudal.log.FetchResult;
-import io.caudal.log.Log;
-import io.caudal.log.LogStorageException;
-import io.caudal.log.OffsetOutOfRangeException;
-import io.caudal.log.StoredRecord;
 import io.caudal.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Reads records from a partition, at once or as a long poll. A waiting poll holds no thread: it
- * registers a waiter on the partition and is answered by the fetch executor when a record arrives
- * or its time is up.
+ * The door to records for every reader: HTTP fetches, group polls, socket pushes and event streams read, resolve
+ * positions and wait through here, so there is one set of caps and one way to wait.
+ * <p>
+ * Long polls (HTTP fetches and group polls alike) hold no thread: they wait on the partitions' append signals
+ * ({@link RecordWait}) and are answered on the fetch executor. At most {@code caudal.fetch.max-waiting-polls} wait
+ * at once, over both kinds; past it a poll answers at once. Pushes (sockets, streams) wait the same way without a
+ * timeout; their own limits bound them. Thread-safe.
  */
 public class FetchService {
 
-	private static final Logger logger = LoggerFactory.getLogger(FetchService.class);
-
-	private final TopicRegistry topics;
+	private final Storage storage;
 
 	private final FetchLimits limits;
 
@@ -43,8 +35,8 @@ public class FetchService {
 
 	private final AtomicInteger waitingPolls = new AtomicInteger();
 
-	public FetchService(TopicRegistry topics, FetchLimits limits, Executor executor, Time time, MeterRegistry meters) {
-		this.topics = topics;
+	public FetchService(Storage storage, FetchLimits limits, Executor executor, Time time, MeterRegistry meters) {
+		this.storage = storage;
 		this.limits = limits;
 		this.executor = executor;
 		this.time = time;
@@ -57,101 +49,112 @@ public class FetchService {
 	}
 
 	/**
-	 * Fetches records, waiting up to {@code waitMs} for the first one when none is there yet.
+	 * An HTTP fetch: reads records, waiting up to {@code waitMs} for the first one when none is there yet.
 	 * @param maxRecords at least 1; lowered to the server's cap
 	 * @param maxBytes at least 1; lowered to the server's cap
 	 * @param waitMs 0 for no wait; lowered to the server's cap
 	 * @throws CaudalException for an unknown topic or partition, or an offset out of range
 	 */
-	public CompletableFuture<Fetched> fetch(String topic, int partition, FetchPosition position, int maxRecords,
-			int maxBytes, long waitMs) {
+	public CompletableFuture<PartitionRecords> fetch(String topic, int partition, FetchPosition position,
+			int maxRecords, int maxBytes, long waitMs) {
 		long startNanos = this.time.nanoseconds();
-		Log log = this.topics.log(topic, partition);
-		long offset = resolve(topic, partition, log, position);
-		int records = Math.min(maxRecords, this.limits.maxRecords());
-		int bytes = Math.min(maxBytes, this.limits.maxBytes());
-		Fetched fetched = read(topic, partition, log, offset, records, bytes);
-		long wait = Math.min(waitMs, this.limits.maxWaitMs());
-		if (!fetched.records().isEmpty() || wait <= 0 || !reserveWaitingPoll()) {
-			return CompletableFuture.completedFuture(measured(topic, fetched, startNanos));
+		TopicPartition tp = new TopicPartition(topic, partition);
+		long offset = resolve(tp, position);
+		PartitionRecords records = read(tp, offset, maxRecords, maxBytes);
+		if (!records.isEmpty() || waitMs <= 0) {
+			return CompletableFuture.completedFuture(measured(records, startNanos));
 		}
-		CompletableFuture<Void> arrived = new CompletableFuture<>();
-		AppendWaiter waiter = log.awaitRecordsAfter(offset, () -> arrived.complete(null));
-		return arrived.completeOnTimeout(null, wait, TimeUnit.MILLISECONDS).thenApplyAsync(ignored -> {
-			waiter.cancel();
-			this.waitingPolls.decrementAndGet();
-			// The topic may have been deleted during the wait: that is a 404, not an empty answer.
-			Log current = this.topics.log(topic, partition);
-			return measured(topic, read(topic, partition, current, offset, records, bytes), startNanos);
-		}, this.executor);
+		// The topic may be deleted during the wait: the read after it answers 404, not an empty answer.
+		return longPoll(Map.of(tp, offset), waitMs)
+			.thenApplyAsync(woken -> measured(read(tp, offset, maxRecords, maxBytes), startNanos), this.executor);
 	}
 
 	/**
-	 * The first offset whose record timestamp is at or after {@code timestamp}, or the end offset.
+	 * Reads a partition at once, the limits lowered to the server's caps.
+	 * @param maxRecords at least 1
+	 * @param maxBytes at least 1; one record comes back when one is available, even if it alone is larger
+	 * @throws CaudalException as {@link Storage#read} does
 	 */
-	public long offsetForTimestamp(String topic, int partition, long timestamp) {
-		Log log = this.topics.log(topic, partition);
-		return guarded(topic, partition, () -> log.offsetForTimestamp(timestamp));
+	public PartitionRecords read(TopicPartition partition, long offset, int maxRecords, int maxBytes) {
+		return this.storage.read(partition, offset, Math.min(maxRecords, this.limits.maxRecords()),
+				Math.min(maxBytes, this.limits.maxBytes()));
 	}
 
-	private static long resolve(String topic, int partition, Log log, FetchPosition position) {
+	/**
+	 * Where a position points in a partition now.
+	 * @throws CaudalException as {@link Storage#state} and {@link Storage#offsetForTimestamp} do
+	 */
+	public long resolve(TopicPartition partition, FetchPosition position) {
 		if (position instanceof FetchPosition.AtOffset at) {
 			return at.offset();
 		}
 		if (position instanceof FetchPosition.AtTimestamp at) {
-			return guarded(topic, partition, () -> log.offsetForTimestamp(at.timestamp()));
+			return this.storage.offsetForTimestamp(partition, at.timestamp());
 		}
-		return (position instanceof FetchPosition.Earliest) ? log.logStartOffset() : log.logEndOffset();
+		PartitionState state = this.storage.state(partition);
+		return (position instanceof FetchPosition.Earliest) ? state.startOffset() : state.endOffset();
+	}
+
+	/** A partition's offsets and size now. @throws CaudalException for an unknown topic or partition */
+	public PartitionState state(TopicPartition partition) {
+		return this.storage.state(partition);
+	}
+
+	/** The first offset whose record timestamp is at or after {@code timestamp}, or the end offset. */
+	public long offsetForTimestamp(TopicPartition partition, long timestamp) {
+		return this.storage.offsetForTimestamp(partition, timestamp);
 	}
 
 	/**
-	 * Runs a read of the log, answering what the storage reports as the contract's problems. The
-	 * engine's own message, which may name files, goes to the server log only.
+	 * Waits for a record at any of the positions, for at most {@code waitMs} (lowered to the cap). The future
+	 * completes with null when one arrives, when the wait ends, or when anyone completes it early (a group member's
+	 * news does); it is complete at once when {@code caudal.fetch.max-waiting-polls} polls already wait. Cancel it to
+	 * stop waiting: every registration and the poll's slot are let go however it ends.
+	 * @param positions each partition with the offset its reader reads next
 	 */
-	private static <T> T guarded(String topic, int partition, Supplier<T> read) {
-		try {
-			return read.get();
+	public CompletableFuture<Void> longPoll(Map<TopicPartition, Long> positions, long waitMs) {
+		long wait = Math.min(waitMs, this.limits.maxWaitMs());
+		if (wait <= 0 || this.waitingPolls.incrementAndGet() > this.limits.maxWaitingPolls()) {
+			if (wait > 0) {
+				this.waitingPolls.decrementAndGet();
+			}
+			return CompletableFuture.completedFuture(null);
 		}
-		catch (OffsetOutOfRangeException ex) {
-			throw new CaudalException(ErrorCode.OFFSET_OUT_OF_RANGE,
-					"Offset " + ex.offset() + " is outside partition " + topic + "-" + partition + ", which holds ["
-							+ ex.logStartOffset() + ", " + ex.logEndOffset() + "].",
-					Map.of("startOffset", ex.logStartOffset(), "endOffset", ex.logEndOffset()));
-		}
-		catch (CorruptRecordException ex) {
-			logger.warn("{}-{} - A read hit a corrupt batch; it is not served.", topic, partition, ex);
-			throw new CaudalException(ErrorCode.STORAGE_ERROR,
-					"Partition " + topic + "-" + partition + " holds a corrupt batch there; it is not served.");
-		}
-		catch (LogStorageException ex) {
-			logger.warn("{}-{} - A read failed.", topic, partition, ex);
-			throw new CaudalException(ErrorCode.STORAGE_ERROR,
-					"Partition " + topic + "-" + partition + " cannot be read now.");
-		}
-	}
-
-	private boolean reserveWaitingPoll() {
-		if (this.waitingPolls.incrementAndGet() > this.limits.maxWaitingPolls()) {
+		CompletableFuture<Void> woken = new CompletableFuture<>();
+		RecordWait registration = RecordWait.start(this.storage, positions, () -> woken.complete(null));
+		woken.whenComplete((ignored, failure) -> {
+			registration.cancel();
 			this.waitingPolls.decrementAndGet();
-			return false;
+		});
+		woken.completeOnTimeout(null, wait, TimeUnit.MILLISECONDS);
+		return woken;
+	}
+
+	/**
+	 * Waits, without a timeout, for a record at any of the positions: what a push (a socket, an event stream) does
+	 * when it has caught up. Not counted as a waiting poll.
+	 * @param wakeup runs once, quickly and without blocking, possibly on a storage thread
+	 */
+	public RecordWait await(Map<TopicPartition, Long> positions, Runnable wakeup) {
+		return RecordWait.start(this.storage, positions, wakeup);
+	}
+
+	/** A partition's offsets and size now, or empty when its topic or the partition is gone. */
+	public Optional<PartitionState> findState(TopicPartition partition) {
+		try {
+			return Optional.of(this.storage.state(partition));
 		}
-		return true;
+		catch (CaudalException ex) {
+			if (ex.code() == ErrorCode.TOPIC_NOT_FOUND || ex.code() == ErrorCode.PARTITION_NOT_FOUND) {
+				return Optional.empty();
+			}
+			throw ex;
+		}
 	}
 
-	private Fetched read(String topic, int partition, Log log, long offset, int maxRecords, int maxBytes) {
-		FetchResult result = guarded(topic, partition, () -> log.read(offset, maxRecords, maxBytes));
-		List<ConsumedRecord> records = result.records()
-			.stream()
-			.map(stored -> ConsumedRecord.of(topic, partition, stored))
-			.toList();
-		long bytes = result.records().stream().mapToLong(StoredRecord::sizeInBytes).sum();
-		return new Fetched(records, result.nextOffset(), result.logStartOffset(), result.logEndOffset(), bytes);
-	}
-
-	private Fetched measured(String topic, Fetched fetched, long startNanos) {
-		TopicMeters.fetched(this.meters, topic, fetched.records().size(), fetched.bytes(),
-				this.time.nanoseconds() - startNanos);
-		return fetched;
+	private PartitionRecords measured(PartitionRecords records, long startNanos) {
+		TopicMeters.fetchLatency(this.meters, records.partition().topic(), this.time.nanoseconds() - startNanos);
+		return records;
 	}
 
 }

@@ -2,8 +2,6 @@ package io.caudal.topic;
 
 import java.util.List;
 
-import io.caudal.log.Header;
-
 /**
  * A record a client asked to produce, already decoded from JSON or base64.
  * @param key the key bytes, or null for no key
@@ -12,5 +10,5 @@ import io.caudal.log.Header;
  * @param partition the partition the client forced, or null to let the key decide
  * @param timestamp the client's timestamp in epoch ms, or null for the server's clock
  */
-public record ProduceRecord(byte[] key, byte[] value, List<Header> headers, Integer partition, Long timestamp) {
+public record ProduceRecord(byte[] key, byte[] value, List<RecordHeader> headers, Integer partition, Long timestamp) {
 }

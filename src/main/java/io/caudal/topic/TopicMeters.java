@@ -33,17 +33,27 @@ public final class TopicMeters {
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
-	static void fetched(MeterRegistry meters, String topic, int records, long bytes, long nanos) {
-		Counter.builder("caudal.records.out").tag("topic", topic).description("Records fetched").register(meters)
+	/** Records that left for a client: an answer, a frame or an event was written with them. */
+	static void delivered(MeterRegistry meters, String topic, int records, long bytes) {
+		if (records == 0) {
+			return;
+		}
+		Counter.builder("caudal.records.out")
+			.tag("topic", topic)
+			.description("Records delivered to clients: HTTP fetches and polls, WebSocket frames, events")
+			.register(meters)
 			.increment(records);
 		Counter.builder("caudal.bytes.out")
 			.tag("topic", topic)
-			.description("Key, value and header bytes fetched")
+			.description("Key, value and header bytes delivered to clients")
 			.register(meters)
 			.increment(bytes);
+	}
+
+	static void fetchLatency(MeterRegistry meters, String topic, long nanos) {
 		Timer.builder("caudal.fetch.latency")
 			.tag("topic", topic)
-			.description("Time to answer a fetch, long-poll wait included")
+			.description("Time to answer an HTTP fetch, long-poll wait included")
 			.register(meters)
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}

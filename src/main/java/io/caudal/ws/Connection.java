@@ -1,12 +1,11 @@
 package io.caudal.ws;
 
-import java.util.List;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
-import io.caudal.topic.ConsumedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +73,7 @@ final class Connection {
 		this.id = id;
 		this.transport = transport;
 		this.registry = registry;
-		this.outbound = new Outbound(transport, registry.sendBufferChars(), registry.time(), this::wake,
+		this.outbound = new Outbound(transport, registry.sendBufferBytes(), registry.time(), this::wake,
 				this::writeFailed);
 		this.lastPingNanos = registry.time().nanoseconds();
 	}
@@ -134,19 +133,21 @@ final class Connection {
 	 * @return whether the message was queued
 	 */
 	boolean send(ServerMessage message) {
-		if (this.outbound.offer(this.registry.codec().encode(message))) {
+		return sendFrame(this.registry.codec().encode(message));
+	}
+
+	/**
+	 * Queues a frame of UTF-8 JSON for the client, as {@link #send(ServerMessage)} does.
+	 * @return whether the frame was queued
+	 */
+	boolean sendFrame(ByteBuffer frame) {
+		if (this.outbound.offer(frame)) {
 			return true;
 		}
 		if (!this.closing.get()) {
 			close(NOT_KEEPING_UP.withReason("The send buffer is full: the client does not read fast enough."));
 		}
 		return false;
-	}
-
-	void sendRecords(List<ConsumedRecord> records) {
-		if (send(new ServerMessage.Records(records))) {
-			this.registry.pushed(records);
-		}
 	}
 
 	/** Answers a message that could not be done with an {@code error} frame; the socket stays open. */
@@ -208,9 +209,9 @@ final class Connection {
 		return this.closing.get();
 	}
 
-	/** Characters waiting to be written to this socket. */
-	long bufferedChars() {
-		return this.outbound.bufferedChars();
+	/** Bytes waiting to be written to this socket. */
+	long bufferedBytes() {
+		return this.outbound.bufferedBytes();
 	}
 
 	/**

@@ -4,7 +4,8 @@ import java.util.function.Function;
 
 import io.caudal.config.CaudalProperties;
 import io.caudal.group.GroupCoordinator;
-import io.caudal.topic.TopicRegistry;
+import io.caudal.topic.FetchService;
+import io.caudal.topic.RecordEncoder;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
@@ -25,7 +26,9 @@ final class GroupSocketHandler extends SocketHandler {
 
 	private final GroupCoordinator coordinator;
 
-	private final TopicRegistry topics;
+	private final FetchService fetch;
+
+	private final RecordEncoder encoder;
 
 	private final CaudalProperties.Websocket settings;
 
@@ -33,18 +36,20 @@ final class GroupSocketHandler extends SocketHandler {
 	 * @param settings its rebalance timeout and auto-commit interval
 	 * @param transports the write side of a session: {@link StandardSocketTransport} on a server
 	 */
-	GroupSocketHandler(GroupCoordinator coordinator, TopicRegistry topics, CaudalProperties.Websocket settings,
-			SessionRegistry sessions, Function<WebSocketSession, SocketTransport> transports) {
+	GroupSocketHandler(GroupCoordinator coordinator, FetchService fetch, RecordEncoder encoder,
+			CaudalProperties.Websocket settings, SessionRegistry sessions,
+			Function<WebSocketSession, SocketTransport> transports) {
 		super(sessions, transports);
 		this.coordinator = coordinator;
-		this.topics = topics;
+		this.fetch = fetch;
+		this.encoder = encoder;
 		this.settings = settings;
 	}
 
 	@Override
 	void start(WebSocketSession session, Connection connection) {
 		GroupSocketRequest request = GroupSocketRequest.parse(session.getUri());
-		SocketMember member = SocketMember.join(request, connection, this.coordinator, this.topics,
+		SocketMember member = SocketMember.join(request, connection, this.coordinator, this.fetch, this.encoder,
 				sessions().time(), this.settings);
 		session.getAttributes().put(MEMBER, member);
 		connection.start(member, request.credit());

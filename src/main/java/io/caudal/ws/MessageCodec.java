@@ -1,5 +1,6 @@
 package io.caudal.ws;
 
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,9 +16,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns {@link ServerMessage}s into JSON text and JSON text into {@link ClientMessage}s, with the
- * application's JSON mapper, so records have exactly the shape of an HTTP fetch and requests are
- * read as strictly. Thread-safe.
+ * Turns {@link ServerMessage}s into UTF-8 JSON and JSON text into {@link ClientMessage}s, with the
+ * application's JSON mapper, so requests are read as strictly as over HTTP. Records frames are not
+ * written here but by {@link RecordsFrame}, from the stored bytes. Thread-safe.
  */
 final class MessageCodec {
 
@@ -32,8 +33,9 @@ final class MessageCodec {
 		this.json = json;
 	}
 
-	String encode(ServerMessage message) {
-		return this.json.writerFor(ServerMessage.class).writeValueAsString(message);
+	/** The message as UTF-8 JSON. */
+	ByteBuffer encode(ServerMessage message) {
+		return ByteBuffer.wrap(this.json.writerFor(ServerMessage.class).writeValueAsBytes(message));
 	}
 
 	/**

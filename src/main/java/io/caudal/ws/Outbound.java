@@ -1,5 +1,6 @@
 package io.caudal.ws;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
@@ -7,7 +8,7 @@ import io.caudal.time.Time;
 
 /**
  * The frames waiting to be written to one socket: a FIFO holding at most about
- * {@code capacityChars} characters of JSON text, of which one frame at a time is with the
+ * {@code capacityBytes} bytes of UTF-8 JSON text, as encoded, of which one frame at a time is with the
  * transport. Nothing here blocks. A frame is accepted while the buffer is below its capacity, so
  * it overshoots by at most one frame; a frame offered to a full buffer is refused and the caller
  * closes the socket. A client that stops reading leaves one frame in flight: {@link #writingNanos}
@@ -22,7 +23,7 @@ final class Outbound {
 
 	private final SocketTransport transport;
 
-	private final long capacityChars;
+	private final long capacityBytes;
 
 	private final Time time;
 
@@ -32,11 +33,11 @@ final class Outbound {
 
 	private final Object lock = new Object();
 
-	private final ArrayDeque<String> queue = new ArrayDeque<>();
+	private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
 
-	private long queuedChars;
+	private long queuedBytes;
 
-	private long inFlightChars;
+	private long inFlightBytes;
 
 	/** Whether a frame or a ping is with the transport. */
 	private boolean writing;
@@ -57,9 +58,9 @@ final class Outbound {
 	 * it must only schedule work
 	 * @param onFailure runs once when a write fails; nothing more is written then
 	 */
-	Outbound(SocketTransport transport, long capacityChars, Time time, Runnable onRoom, Consumer<Throwable> onFailure) {
+	Outbound(SocketTransport transport, long capacityBytes, Time time, Runnable onRoom, Consumer<Throwable> onFailure) {
 		this.transport = transport;
-		this.capacityChars = capacityChars;
+		this.capacityBytes = capacityBytes;
 		this.time = time;
 		this.onRoom = onRoom;
 		this.onFailure = onFailure;
@@ -69,29 +70,29 @@ final class Outbound {
 	 * Queues a frame and starts writing it if nothing is being written.
 	 * @return false, and nothing queued, if the buffer is full or the socket is closing
 	 */
-	boolean offer(String frame) {
+	boolean offer(ByteBuffer frame) {
 		synchronized (this.lock) {
-			if (this.finished || this.queuedChars + this.inFlightChars >= this.capacityChars) {
+			if (this.finished || this.queuedBytes + this.inFlightBytes >= this.capacityBytes) {
 				return false;
 			}
 			this.queue.add(frame);
-			this.queuedChars += frame.length();
+			this.queuedBytes += frame.remaining();
 		}
 		drain();
 		return true;
 	}
 
-	/** Characters that may still be queued before the buffer is full; 0 when closing. */
+	/** Bytes that may still be queued before the buffer is full; 0 when closing. */
 	long room() {
 		synchronized (this.lock) {
-			return this.finished ? 0 : Math.max(0, this.capacityChars - this.queuedChars - this.inFlightChars);
+			return this.finished ? 0 : Math.max(0, this.capacityBytes - this.queuedBytes - this.inFlightBytes);
 		}
 	}
 
-	/** Characters queued and being written. */
-	long bufferedChars() {
+	/** Bytes queued and being written. */
+	long bufferedBytes() {
 		synchronized (this.lock) {
-			return this.queuedChars + this.inFlightChars;
+			return this.queuedBytes + this.inFlightBytes;
 		}
 	}
 
@@ -116,7 +117,7 @@ final class Outbound {
 				return false;
 			}
 			this.writing = true;
-			this.inFlightChars = 0;
+			this.inFlightBytes = 0;
 			this.writeStartNanos = this.time.nanoseconds();
 		}
 		Throwable failure = null;
@@ -151,7 +152,7 @@ final class Outbound {
 			this.finished = true;
 			this.whenFlushed = null;
 			this.queue.clear();
-			this.queuedChars = 0;
+			this.queuedBytes = 0;
 		}
 	}
 
@@ -163,7 +164,7 @@ final class Outbound {
 			this.draining = true;
 		}
 		while (true) {
-			String frame;
+			ByteBuffer frame;
 			Runnable flushed = null;
 			synchronized (this.lock) {
 				frame = this.writing ? null : this.queue.poll();
@@ -176,8 +177,8 @@ final class Outbound {
 				}
 				else {
 					this.writing = true;
-					this.queuedChars -= frame.length();
-					this.inFlightChars = frame.length();
+					this.queuedBytes -= frame.remaining();
+					this.inFlightBytes = frame.remaining();
 					this.writeStartNanos = this.time.nanoseconds();
 				}
 			}
@@ -195,12 +196,12 @@ final class Outbound {
 		boolean finished;
 		synchronized (this.lock) {
 			this.writing = false;
-			this.inFlightChars = 0;
+			this.inFlightBytes = 0;
 			if (failure != null) {
 				this.finished = true;
 				this.whenFlushed = null;
 				this.queue.clear();
-				this.queuedChars = 0;
+				this.queuedBytes = 0;
 			}
 			finished = this.finished;
 		}

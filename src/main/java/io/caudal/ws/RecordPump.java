@@ -1,11 +1,8 @@
 package io.caudal.ws;
 
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.caudal.topic.ConsumedRecord;
 
 /**
  * Moves records from one socket's {@link RecordSource} to its {@link Outbound}, as far as the
@@ -25,12 +22,11 @@ import io.caudal.topic.ConsumedRecord;
 final class RecordPump {
 
 	/**
-	 * Fewer characters than the JSON of any record takes ({@code {"topic":…,"partition":…}} with
-	 * no key, value or headers). Reading at most one record per this many characters of room keeps
-	 * small records from overfilling the send buffer, since the room is counted in characters and a
-	 * read's size in record bytes.
+	 * Fewer bytes than the JSON of any record takes ({@code {"topic":…,"partition":…}} with no key, value or
+	 * headers). Reading at most one record per this many bytes of room keeps a read from fetching many more small
+	 * records than the frame can hold.
 	 */
-	static final int MIN_RECORD_CHARS = 64;
+	static final int MIN_RECORD_BYTES = 64;
 
 	private final RecordSource source;
 
@@ -88,8 +84,9 @@ final class RecordPump {
 
 	/**
 	 * Lets the source {@link RecordSource#maintain maintain} itself, then sends one frame if credit,
-	 * room and records allow: no more records than the credit, and about as many characters as the
-	 * room left in the send buffer. Returns whether another frame may follow.
+	 * room and records allow: no more records than the credit, and no more bytes as encoded than the
+	 * room left in the send buffer (unless one record alone is larger). Returns whether another frame
+	 * may follow.
 	 */
 	private boolean pumpOneFrame() {
 		if (this.outbound.room() == 0 || this.connection.isClosing()) {
@@ -103,14 +100,14 @@ final class RecordPump {
 			// Credit or a written frame will schedule the next run.
 			return false;
 		}
-		int maxRecords = (int) Math.min(available, Math.max(1, room / MIN_RECORD_CHARS));
-		List<ConsumedRecord> records = this.source.read(maxRecords, (int) Math.min(room, Integer.MAX_VALUE));
-		if (records.isEmpty()) {
+		int maxRecords = (int) Math.min(available, Math.max(1, room / MIN_RECORD_BYTES));
+		RecordsFrame frame = this.source.next(maxRecords, room);
+		if (frame == null) {
 			this.source.awaitRecords(this::schedule);
 			return false;
 		}
-		this.credit.spend(records.size());
-		this.connection.sendRecords(records);
+		this.credit.spend(frame.records());
+		this.connection.sendFrame(frame.bytes());
 		return true;
 	}
 

@@ -7,27 +7,19 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.caudal.error.CaudalException;
 import io.caudal.group.MemberAssignment;
 import io.caudal.offset.PartitionOffset;
-import io.caudal.topic.ConsumedRecord;
 import io.caudal.topic.TopicPartition;
 
 /**
  * A message from the server to a client: one JSON text frame whose {@code type} names the record
- * below that it holds.
+ * below that it holds. The {@code records} frames are written from the stored bytes instead
+ * ({@link RecordsFrame}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-@JsonSubTypes({ @JsonSubTypes.Type(value = ServerMessage.Records.class, name = "records"),
-		@JsonSubTypes.Type(value = ServerMessage.Joined.class, name = "joined"),
+@JsonSubTypes({ @JsonSubTypes.Type(value = ServerMessage.Joined.class, name = "joined"),
 		@JsonSubTypes.Type(value = ServerMessage.Assignment.class, name = "assignment"),
 		@JsonSubTypes.Type(value = ServerMessage.Committed.class, name = "committed"),
 		@JsonSubTypes.Type(value = ServerMessage.Problem.class, name = "error") })
 sealed interface ServerMessage {
-
-	/**
-	 * {@code {"type":"records","records":[…]}}: records in the shape of an HTTP fetch answer.
-	 * @param records one or more, each partition's in offset order
-	 */
-	record Records(List<ConsumedRecord> records) implements ServerMessage {
-	}
 
 	/**
 	 * {@code {"type":"joined","memberId":…,"generation":…,"leader":…}}: the socket is a member of

@@ -14,8 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.caudal.config.CaudalProperties;
 import io.caudal.time.Time;
-import io.caudal.topic.ConsumedRecord;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -30,8 +28,7 @@ import org.springframework.web.socket.CloseStatus;
  * queue is bounded by the number of sockets) and one keeper thread that every
  * {@value #KEEPER_INTERVAL_MS} ms {@link Connection#check checks} every socket. Publishes the
  * gauges {@code caudal.websocket.sessions} (open sockets) and {@code caudal.websocket.send.buffered}
- * (characters waiting to be written, over all sockets), and the counter
- * {@code caudal.websocket.records.pushed} (per topic).
+ * (bytes waiting to be written, over all sockets).
  *
  * <p>
  * A lifecycle in the last phase: it stops before the web server shuts down gracefully, so clients
@@ -77,8 +74,9 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 			.description("Open WebSocket sessions")
 			.register(meters);
 		Gauge.builder("caudal.websocket.send.buffered", this.connections,
-				open -> open.values().stream().mapToLong(Connection::bufferedChars).sum())
-			.description("Characters of JSON waiting to be written to WebSocket clients, over all sockets")
+				open -> open.values().stream().mapToLong(Connection::bufferedBytes).sum())
+			.description("Bytes of JSON waiting to be written to WebSocket clients, over all sockets")
+			.baseUnit("bytes")
 			.register(meters);
 	}
 
@@ -158,20 +156,6 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 		}
 	}
 
-	void pushed(List<ConsumedRecord> records) {
-		int start = 0;
-		for (int i = 1; i <= records.size(); i++) {
-			if (i == records.size() || !records.get(i).topic().equals(records.get(start).topic())) {
-				Counter.builder("caudal.websocket.records.pushed")
-					.tag("topic", records.get(start).topic())
-					.description("Records pushed to WebSocket clients")
-					.register(this.meters)
-					.increment(i - start);
-				start = i;
-			}
-		}
-	}
-
 	MessageCodec codec() {
 		return this.codec;
 	}
@@ -184,7 +168,7 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 		return this.pumpExecutor;
 	}
 
-	long sendBufferChars() {
+	long sendBufferBytes() {
 		return this.settings.sendBufferSize().toBytes();
 	}
 

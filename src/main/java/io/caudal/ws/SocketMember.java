@@ -4,23 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.caudal.config.CaudalProperties;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
+import io.caudal.group.Delivered;
+import io.caudal.group.Delivery;
 import io.caudal.group.GroupCoordinator;
 import io.caudal.group.MemberAssignment;
 import io.caudal.group.MemberListener;
-import io.caudal.group.Polled;
+import io.caudal.group.PollPlan;
 import io.caudal.group.Transport;
-import io.caudal.log.AppendWaiter;
-import io.caudal.time.Time;
 import io.caudal.offset.PartitionOffset;
-import io.caudal.topic.ConsumedRecord;
+import io.caudal.time.Time;
+import io.caudal.topic.FetchService;
+import io.caudal.topic.PartitionRecords;
+import io.caudal.topic.RecordEncoder;
+import io.caudal.topic.RecordWait;
 import io.caudal.topic.TopicPartition;
-import io.caudal.topic.TopicRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +31,11 @@ import org.springframework.web.socket.CloseStatus;
 /**
  * A consumer group member whose transport is one socket: the {@link RecordSource} of the socket's
  * pump and the member's {@link MemberListener}. It joins when the socket opens and leaves when the
- * socket closes, however it closes. Its reads are polls of the coordinator that do not wait; while
- * idle it waits on the append signals of its partitions, from its positions on, and on the
- * coordinator's news.
+ * socket closes, however it closes. Each frame is a poll of the coordinator in two rounds (plan, then
+ * deliver), with the records read and written into the frame between them, so the member's positions
+ * move past exactly the records the frame holds; a delivery the coordinator refuses in part (the
+ * assignment changed meanwhile) is dropped whole and read again. While idle it waits on its
+ * partitions from its positions on, and on the coordinator's news.
  *
  * <p>
  * Every {@code assignment} frame is sent by the pump, in order with the {@code records} frames, so
@@ -46,7 +50,7 @@ import org.springframework.web.socket.CloseStatus;
  * client reads so slowly that a frame takes longer than the session timeout to be written.
  *
  * <p>
- * Threading: {@link #maintain}, {@link #read} and {@link #awaitRecords} run on the pump, one at a
+ * Threading: {@link #maintain}, {@link #next} and {@link #awaitRecords} run on the pump, one at a
  * time; {@link #changed} on the session keeper; {@link #commit}, {@link #heard} and
  * {@link #ending} on the container's threads; {@link #close} on any thread. The listener's
  * callbacks only set a flag and wake the pump.
@@ -57,7 +61,9 @@ final class SocketMember implements RecordSource, MemberListener {
 
 	private final GroupCoordinator coordinator;
 
-	private final TopicRegistry topics;
+	private final FetchService fetch;
+
+	private final RecordEncoder encoder;
 
 	private final Connection connection;
 
@@ -96,14 +102,16 @@ final class SocketMember implements RecordSource, MemberListener {
 	/** Where the member reads each of its partitions next, as of the last poll; the pump's alone. */
 	private Map<TopicPartition, Long> positions = Map.of();
 
-	private final List<AppendWaiter> waiters = new CopyOnWriteArrayList<>();
+	/** The wait registered by the last {@link #awaitRecords}; the pump's alone, but cancelled by any thread. */
+	private volatile RecordWait wait;
 
 	private SocketMember(GroupSocketRequest request, Connection connection, GroupCoordinator coordinator,
-			TopicRegistry topics, Time time, CaudalProperties.Websocket settings) {
+			FetchService fetch, RecordEncoder encoder, Time time, CaudalProperties.Websocket settings) {
 		this.request = request;
 		this.connection = connection;
 		this.coordinator = coordinator;
-		this.topics = topics;
+		this.fetch = fetch;
+		this.encoder = encoder;
 		this.time = time;
 		this.rebalanceTimeoutNanos = settings.rebalanceTimeout().toNanos();
 		this.autoCommitIntervalNanos = settings.autoCommitInterval().toNanos();
@@ -117,8 +125,8 @@ final class SocketMember implements RecordSource, MemberListener {
 	 * or {@link ErrorCode#INVALID_REQUEST} for a bad group id
 	 */
 	static SocketMember join(GroupSocketRequest request, Connection connection, GroupCoordinator coordinator,
-			TopicRegistry topics, Time time, CaudalProperties.Websocket settings) {
-		SocketMember member = new SocketMember(request, connection, coordinator, topics, time, settings);
+			FetchService fetch, RecordEncoder encoder, Time time, CaudalProperties.Websocket settings) {
+		SocketMember member = new SocketMember(request, connection, coordinator, fetch, encoder, time, settings);
 		MemberAssignment joined = coordinator.join(request.group(), request.member(), Transport.WEBSOCKET, member);
 		member.memberId = joined.memberId();
 		long now = time.nanoseconds();
@@ -155,34 +163,38 @@ final class SocketMember implements RecordSource, MemberListener {
 	}
 
 	@Override
-	public List<ConsumedRecord> read(int maxRecords, int maxBytes) {
+	public RecordsFrame next(int maxRecords, long maxBytes) {
 		checkPresent();
-		// Answered at once: a poll without a wait does not wait.
-		Polled polled = this.coordinator.poll(group(), this.memberId, maxRecords, maxBytes, 0).join();
-		this.lastCallNanos = this.time.nanoseconds();
-		this.positions = polled.positions();
-		announce(polled.assignment());
-		if (!polled.records().isEmpty()) {
-			this.uncommitted = true;
+		PollPlan plan = this.coordinator.plan(group(), this.memberId, 0, null);
+		List<PartitionRecords> reads = this.coordinator.read(plan, maxRecords,
+				(int) Math.min(maxBytes, Integer.MAX_VALUE));
+		RecordsFrame frame = reads.isEmpty() ? null : RecordsFrame.encode(this.encoder, reads, maxBytes);
+		List<Delivery> deliveries = new ArrayList<>();
+		for (int i = 0; i < reads.size(); i++) {
+			if (frame.written().get(i).records() > 0) {
+				deliveries.add(new Delivery(reads.get(i).partition(), reads.get(i).fromOffset(),
+						frame.written().get(i).nextOffset()));
+			}
 		}
-		return polled.records();
+		Delivered delivered = this.coordinator.deliver(group(), this.memberId, deliveries, true, null);
+		this.lastCallNanos = this.time.nanoseconds();
+		this.positions = delivered.positions();
+		announce(delivered.assignment());
+		if (frame == null || delivered.partitions().isEmpty()) {
+			// Nothing to send, or the assignment changed under the read: read again from the new positions.
+			return null;
+		}
+		this.uncommitted = true;
+		return frame;
 	}
 
 	@Override
 	public void awaitRecords(Runnable wakeup) {
-		cancelWaiters();
-		this.positions.forEach((tp, position) -> {
-			try {
-				this.waiters.add(this.topics.log(tp.topic(), tp.partition()).awaitRecordsAfter(position, wakeup));
-			}
-			catch (CaudalException ex) {
-				// The topic was deleted: the coordinator takes the partition away, which wakes the pump.
-				logger.debug("{} - Member {} does not wait on {}: {}", group(), this.memberId, tp, ex.getMessage());
-			}
-		});
-		// A close that ran before the waiters were stored could not cancel them.
+		cancelWait();
+		this.wait = this.fetch.await(this.positions, wakeup);
+		// A close that ran before the wait was stored could not cancel it.
 		if (this.closed.get()) {
-			cancelWaiters();
+			cancelWait();
 		}
 	}
 
@@ -199,7 +211,7 @@ final class SocketMember implements RecordSource, MemberListener {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
-		cancelWaiters();
+		cancelWait();
 		try {
 			this.coordinator.leave(group(), this.memberId);
 		}
@@ -348,11 +360,10 @@ final class SocketMember implements RecordSource, MemberListener {
 		}
 	}
 
-	/** Cancels the waiters registered so far; one added meanwhile stays, for its registrant to check. */
-	private void cancelWaiters() {
-		for (AppendWaiter waiter : this.waiters) {
-			waiter.cancel();
-			this.waiters.remove(waiter);
+	private void cancelWait() {
+		RecordWait current = this.wait;
+		if (current != null) {
+			current.cancel();
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.caudal.ws;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 import org.springframework.web.socket.CloseStatus;
@@ -14,10 +15,11 @@ interface SocketTransport {
 
 	/**
 	 * Starts writing one text frame and returns without waiting for the client.
+	 * @param utf8 the frame's text, valid UTF-8, from position to limit; unchanged until {@code written} runs
 	 * @param written runs exactly once: with null when the frame is written, or with the failure; it
 	 * may run before this method returns, on the calling thread, or later on another thread
 	 */
-	void sendText(String text, Consumer<Throwable> written);
+	void sendText(ByteBuffer utf8, Consumer<Throwable> written);
 
 	/**
 	 * Writes an empty ping frame. The one write that may block: only while the client does not read,

@@ -2,10 +2,14 @@ package io.caudal.ws;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Consumer;
 
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
+import org.apache.tomcat.websocket.Utf8TextMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +19,11 @@ import org.springframework.web.socket.WebSocketSession;
 
 /**
  * A {@link SocketTransport} over the Jakarta WebSocket session that Tomcat gives Spring's standard
- * WebSocket support. Text frames go through the session's asynchronous endpoint, so a client that
- * stops reading holds no thread. Pings and close frames can only be written blocking; Tomcat bounds
- * them per session with the property set here (the send time limit), and Tomcat writes a close
- * frame other than 1000 with its own short timeout.
+ * WebSocket support. Text frames go through the session's asynchronous endpoint, so a client that stops reading
+ * holds no thread; on Tomcat their UTF-8 bytes are written as they are ({@link Utf8TextMessages}), elsewhere
+ * through the standard text API. Pings and close frames can only be written blocking; Tomcat bounds them per
+ * session with the property set here (the send time limit), and Tomcat writes a close frame other than 1000 with
+ * its own short timeout.
  */
 final class StandardSocketTransport implements SocketTransport {
 
@@ -45,10 +50,13 @@ final class StandardSocketTransport implements SocketTransport {
 	}
 
 	@Override
-	public void sendText(String text, Consumer<Throwable> written) {
+	public void sendText(ByteBuffer utf8, Consumer<Throwable> written) {
+		SendHandler handler = result -> written.accept(result.isOK() ? null : result.getException());
 		try {
-			this.nativeSession.getAsyncRemote()
-				.sendText(text, result -> written.accept(result.isOK() ? null : result.getException()));
+			RemoteEndpoint.Async remote = this.nativeSession.getAsyncRemote();
+			if (!Utf8TextMessages.send(remote, utf8, handler)) {
+				remote.sendText(StandardCharsets.UTF_8.decode(utf8).toString(), handler);
+			}
 		}
 		catch (RuntimeException ex) {
 			// The session closed under us: reported like any failed write.

@@ -2,7 +2,10 @@ package io.caudal.ws;
 
 import java.util.function.Function;
 
-import io.caudal.topic.TopicRegistry;
+import io.caudal.topic.FetchService;
+import io.caudal.topic.RecordEncoder;
+import io.caudal.topic.TopicService;
+import io.caudal.topic.TopicTail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,19 +22,26 @@ final class TopicTailHandler extends SocketHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(TopicTailHandler.class);
 
-	private final TopicRegistry topics;
+	private final TopicService topics;
+
+	private final FetchService fetch;
+
+	private final RecordEncoder encoder;
 
 	/** @param transports the write side of a session: {@link StandardSocketTransport} on a server */
-	TopicTailHandler(TopicRegistry topics, SessionRegistry sessions,
+	TopicTailHandler(TopicService topics, FetchService fetch, RecordEncoder encoder, SessionRegistry sessions,
 			Function<WebSocketSession, SocketTransport> transports) {
 		super(sessions, transports);
 		this.topics = topics;
+		this.fetch = fetch;
+		this.encoder = encoder;
 	}
 
 	@Override
 	void start(WebSocketSession session, Connection connection) {
 		TailRequest request = TailRequest.parse(session.getUri());
-		connection.start(TopicTail.open(this.topics, request.topic(), request.from()), request.credit());
+		TopicTail tail = TopicTail.open(this.topics, this.fetch, request.topic(), request.from());
+		connection.start(new TopicTailSource(tail, this.encoder), request.credit());
 		logger.debug("Socket {} - Tailing topic {} from {} with credit {}.", session.getId(), request.topic(),
 				request.from(), request.credit());
 	}

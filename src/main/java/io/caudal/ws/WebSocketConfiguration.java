@@ -7,7 +7,9 @@ import java.util.function.Function;
 import io.caudal.config.CaudalProperties;
 import io.caudal.group.GroupCoordinator;
 import io.caudal.time.Time;
-import io.caudal.topic.TopicRegistry;
+import io.caudal.topic.FetchService;
+import io.caudal.topic.RecordEncoder;
+import io.caudal.topic.TopicService;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,14 +57,16 @@ class WebSocketConfiguration {
 	}
 
 	@Bean
-	TopicTailHandler topicTailHandler(TopicRegistry topics, SessionRegistry sessions, CaudalProperties properties) {
-		return new TopicTailHandler(topics, sessions, transports(properties));
+	TopicTailHandler topicTailHandler(TopicService topics, FetchService fetch, RecordEncoder encoder,
+			SessionRegistry sessions, CaudalProperties properties) {
+		return new TopicTailHandler(topics, fetch, encoder, sessions, transports(properties));
 	}
 
 	@Bean
-	GroupSocketHandler groupSocketHandler(GroupCoordinator coordinator, TopicRegistry topics,
+	GroupSocketHandler groupSocketHandler(GroupCoordinator coordinator, FetchService fetch, RecordEncoder encoder,
 			SessionRegistry sessions, CaudalProperties properties) {
-		return new GroupSocketHandler(coordinator, topics, properties.websocket(), sessions, transports(properties));
+		return new GroupSocketHandler(coordinator, fetch, encoder, properties.websocket(), sessions,
+				transports(properties));
 	}
 
 	@Bean

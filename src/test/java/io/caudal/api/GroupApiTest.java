@@ -208,7 +208,7 @@ class GroupApiTest extends FullStackTest {
 		CompletableFuture<JsonNode> waiting = CompletableFuture
 			.supplyAsync(() -> poll("longpoll-group", member, "waitMs=20000"));
 		await().atMost(PATIENCE)
-			.until(() -> this.http.get("/actuator/metrics/caudal.group.polls.waiting")
+			.until(() -> this.http.get("/actuator/metrics/caudal.fetch.waiting")
 				.json()
 				.get("measurements")
 				.get(0)

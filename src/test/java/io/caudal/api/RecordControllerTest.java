@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.caudal.config.CaudalProperties;
 import io.caudal.config.JsonConfiguration;
+import io.caudal.support.RecordEncoderConfiguration;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.topic.FetchService;
@@ -34,7 +35,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /** How the produce endpoint answers what the service reports asynchronously. */
 @WebMvcTest(RecordController.class)
 @EnableConfigurationProperties(CaudalProperties.class)
-@Import(JsonConfiguration.class)
+@Import({ JsonConfiguration.class, RecordEncoderConfiguration.class })
 class RecordControllerTest {
 
 	@Autowired

@@ -2,7 +2,7 @@ package io.caudal.api;
 
 import io.caudal.support.FullStackTest;
 import io.caudal.support.TestHttp.Response;
-import io.caudal.topic.TopicRegistry;
+import io.caudal.topic.FileStorage;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RetentionApiTest extends FullStackTest {
 
 	@Autowired
-	private TopicRegistry topics;
+	private FileStorage topics;
 
 	@Test
 	void expiredSegmentsAreDeletedAndStartOffsetMovesUp() {

@@ -5,13 +5,14 @@ import java.util.Map;
 
 import io.caudal.config.CaudalProperties;
 import io.caudal.config.JsonConfiguration;
+import io.caudal.support.RecordEncoderConfiguration;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.topic.PartitionState;
 import io.caudal.topic.Topic;
 import io.caudal.topic.TopicConfig;
 import io.caudal.topic.TopicDescription;
-import io.caudal.topic.TopicRegistry;
+import io.caudal.topic.TopicService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,7 +42,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 @WebMvcTest(TopicController.class)
 @EnableConfigurationProperties(CaudalProperties.class)
-@Import(JsonConfiguration.class)
+@Import({ JsonConfiguration.class, RecordEncoderConfiguration.class })
 class TopicControllerTest {
 
 	private static final TopicDescription ORDERS = new TopicDescription(new Topic("orders", 2, TopicConfig.empty()),
@@ -51,7 +52,7 @@ class TopicControllerTest {
 	private MockMvc mvc;
 
 	@MockitoBean
-	private TopicRegistry topics;
+	private TopicService topics;
 
 	@Test
 	void createAnswers201WithLocationAndDescription() throws Exception {

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.offset.PartitionOffset;
-import io.caudal.topic.ConsumedRecord;
+import io.caudal.support.ReadRecords;
 import io.caudal.topic.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,7 +143,7 @@ class GroupCoordinatorPropertyTest {
 		private void poll(String member) {
 			Polled polled = this.coordinator.poll(this.group, member, 1 + this.random.nextInt(5), 1 << 20, 0).join();
 			Map<TopicPartition, Long> lastOffset = new HashMap<>();
-			for (ConsumedRecord record : polled.records()) {
+			for (ReadRecords.ReadRecord record : ReadRecords.of(polled.records())) {
 				TopicPartition tp = new TopicPartition(record.topic(), record.partition());
 				assertThat(polled.assignment().assignment()).as(trace()).contains(tp);
 				Long previous = lastOffset.put(tp, record.offset());
@@ -159,7 +159,7 @@ class GroupCoordinatorPropertyTest {
 			if (this.random.nextBoolean()) {
 				String topic = this.topics.get(this.random.nextInt(2));
 				int partition = this.random.nextInt(this.harness.topics.topic(topic).partitions());
-				long end = this.harness.topics.log(topic, partition).logEndOffset();
+				long end = this.harness.fetch.state(new TopicPartition(topic, partition)).endOffset();
 				explicit = List.of(new PartitionOffset(topic, partition, (long) (this.random.nextDouble() * (end + 1))));
 			}
 			List<PartitionOffset> committed = this.coordinator.commit(this.group, member, explicit, null);

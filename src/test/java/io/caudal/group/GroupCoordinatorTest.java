@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.offset.PartitionOffset;
+import io.caudal.support.ReadRecords;
+import io.caudal.topic.PartitionRecords;
 import io.caudal.topic.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,7 +84,7 @@ class GroupCoordinatorTest {
 	void aRevokingPartitionMayStillBeCommittedAndTheCommitReleasesIt() {
 		this.harness.produce("orders", 3, 5);
 		String a = join("g", config("orders")).memberId();
-		assertThat(this.coordinator.poll("g", a, 100, 1 << 20, 0).join().records()).hasSize(5);
+		assertThat(ReadRecords.of(this.coordinator.poll("g", a, 100, 1 << 20, 0).join().records())).hasSize(5);
 		String b = join("g", config("orders")).memberId();
 		assertThat(this.coordinator.heartbeat("g", a).revoking()).contains(tp(3));
 
@@ -119,12 +121,42 @@ class GroupCoordinatorTest {
 	}
 
 	@Test
-	void aPollTellsTheMembersPositionInEachOfItsPartitions() {
+	void aDeliveryTellsTheMembersPositionInEachOfItsPartitions() {
 		this.harness.produce("orders", 1, 3);
 		String a = join("g", config("orders")).memberId();
-		Polled polled = this.coordinator.poll("g", a, 2, 1 << 20, 0).join();
-		assertThat(polled.records()).hasSize(2);
-		assertThat(polled.positions()).isEqualTo(Map.of(tp(0), 0L, tp(1), 2L, tp(2), 0L, tp(3), 0L));
+		PollPlan plan = this.coordinator.plan("g", a, 0, null);
+		List<PartitionRecords> reads = this.coordinator.read(plan, 2, 1 << 20);
+		Delivered delivered = this.coordinator.deliver("g", a, reads.stream().map(Delivery::of).toList(), true, null);
+		assertThat(ReadRecords.of(reads)).hasSize(2);
+		assertThat(delivered.partitions()).containsExactly(tp(1));
+		assertThat(delivered.positions()).isEqualTo(Map.of(tp(0), 0L, tp(1), 2L, tp(2), 0L, tp(3), 0L));
+	}
+
+	@Test
+	void aDeliveryOfAPartitionTakenAwayMeanwhileHandsOverNothingWhenAllOrNothing() {
+		this.harness.produce("orders", 3, 2);
+		this.harness.produce("orders", 0, 2);
+		String a = join("g", config("orders")).memberId();
+		PollPlan plan = this.coordinator.plan("g", a, 0, null);
+		List<PartitionRecords> reads = this.coordinator.read(plan, 100, 1 << 20);
+		join("g", config("orders"));
+		List<Delivery> deliveries = reads.stream().map(Delivery::of).toList();
+
+		Delivered delivered = this.coordinator.deliver("g", a, deliveries, true, null);
+
+		assertThat(delivered.assignment().revoking()).contains(tp(3));
+		assertThat(delivered.partitions()).isEmpty();
+		assertThat(delivered.positions()).containsEntry(tp(0), 0L);
+	}
+
+	@Test
+	void aLongPollThatWaitsTakesTheGroupsLockTwice() {
+		String a = join("g", config("orders")).memberId();
+		long before = this.harness.lockRounds("g");
+		CompletableFuture<Polled> waiting = this.coordinator.poll("g", a, 100, 1 << 20, 10_000);
+		this.harness.produce("orders", 2, 1);
+		assertThat(ReadRecords.of(waiting.join().records())).hasSize(1);
+		assertThat(this.harness.lockRounds("g") - before).isEqualTo(2);
 	}
 
 	@Test
@@ -209,7 +241,7 @@ class GroupCoordinatorTest {
 		MemberAssignment joined = join("g",
 				new MemberConfig(List.of("orders"), 2000, "range", AutoOffsetReset.EARLIEST, null));
 		String a = joined.memberId();
-		assertThat(this.coordinator.poll("g", a, 2, 1 << 20, 0).join().records()).hasSize(2);
+		assertThat(ReadRecords.of(this.coordinator.poll("g", a, 2, 1 << 20, 0).join().records())).hasSize(2);
 		this.coordinator.commit("g", a, null, null);
 		this.harness.time.advanceMs(1900);
 
@@ -219,7 +251,7 @@ class GroupCoordinatorTest {
 		Polled polled = restarted.poll("g", a, 100, 1 << 20, 0).join();
 		assertThat(polled.assignment().generation()).isEqualTo(joined.generation());
 		assertThat(polled.assignment().assignment()).isEqualTo(joined.assignment());
-		assertThat(polled.records()).extracting(record -> record.offset()).containsExactly(2L);
+		assertThat(ReadRecords.of(polled.records())).extracting(record -> record.offset()).containsExactly(2L);
 	}
 
 	@Test
@@ -237,7 +269,7 @@ class GroupCoordinatorTest {
 		assertThat(waiting).isNotDone();
 		this.harness.produce("orders", 2, 1);
 		await().atMost(Duration.ofSeconds(10)).until(waiting::isDone);
-		assertThat(waiting.join().records()).extracting(record -> record.partition()).containsExactly(2);
+		assertThat(ReadRecords.of(waiting.join().records())).extracting(record -> record.partition()).containsExactly(2);
 	}
 
 	@Test

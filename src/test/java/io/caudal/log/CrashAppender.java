@@ -118,7 +118,7 @@ public final class CrashAppender {
 	record RecordId(long batchSeed, int index) {
 	}
 
-	private static void appendForever(Log log, Random random, PrintStream protocol) {
+	private static void appendForever(PartitionLog log, Random random, PrintStream protocol) {
 		try {
 			while (true) {
 				long batchSeed = random.nextLong();

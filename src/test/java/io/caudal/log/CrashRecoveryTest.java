@@ -118,9 +118,9 @@ class CrashRecoveryTest {
 			List<LogRecord> batch = List.of();
 			while (offset < end) {
 				FetchResult fetched = log.read(offset, 1000, 1 << 20);
-				assertThat(fetched.records()).as(context + "records read from offset " + offset + " of " + end)
+				assertThat(TestRecords.records(fetched)).as(context + "records read from offset " + offset + " of " + end)
 					.isNotEmpty();
-				for (StoredRecord record : fetched.records()) {
+				for (StoredRecord record : TestRecords.records(fetched)) {
 					assertThat(record.offset()).as(context + "offset after " + (offset - 1)).isEqualTo(offset);
 					RecordId id = CrashAppender.idOf(record);
 					if (id.index() == 0) {
@@ -154,7 +154,7 @@ class CrashRecoveryTest {
 				int index = random.nextInt(records.size());
 				long target = ack.baseOffset + index;
 				FetchResult fetched = log.read(target, 1, 1);
-				assertThat(fetched.records()).as(context + "lookup of offset " + target)
+				assertThat(TestRecords.records(fetched)).as(context + "lookup of offset " + target)
 					.containsExactly(stored(target, records.get(index)));
 			}
 		}

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.caudal.log.LogSegment.RecordCollector;
 
 class LogSegmentTest {
 
@@ -324,9 +323,9 @@ class LogSegmentTest {
 
 	private static List<StoredRecord> read(LogSegment segment, long offset, int maxRecords, long maxBytes,
 			long endOffset) throws Exception {
-		RecordCollector collector = new RecordCollector(maxRecords, maxBytes, endOffset);
+		RecordCollector collector = new RecordCollector(maxRecords, maxBytes, offset, endOffset);
 		segment.read(offset, collector);
-		return collector.records();
+		return TestRecords.records(collector.result(segment.baseOffset()));
 	}
 
 }

@@ -184,18 +184,18 @@ class PartitionLogPropertyTest {
 			FetchResult fetched = this.log.read(offset, maxRecords, maxBytes);
 
 			List<StoredRecord> expected = this.oracle.subList((int) (offset - this.startOffset), this.oracle.size());
-			assertThat(fetched.records()).hasSizeLessThanOrEqualTo(maxRecords);
-			assertThat(fetched.records()).isEqualTo(expected.subList(0, fetched.records().size()));
+			assertThat(TestRecords.records(fetched)).hasSizeLessThanOrEqualTo(maxRecords);
+			assertThat(TestRecords.records(fetched)).isEqualTo(expected.subList(0, TestRecords.records(fetched).size()));
 			if (!expected.isEmpty()) {
-				assertThat(fetched.records()).as("at least one record").isNotEmpty();
-				long bytes = fetched.records().stream().mapToLong(StoredRecord::sizeInBytes).sum();
-				boolean moreFits = fetched.records().size() < expected.size()
-						&& fetched.records().size() < maxRecords
-						&& bytes + expected.get(fetched.records().size()).sizeInBytes() <= maxBytes;
-				assertThat(fetched.records().size() == 1 || bytes <= maxBytes).as("within maxBytes").isTrue();
+				assertThat(TestRecords.records(fetched)).as("at least one record").isNotEmpty();
+				long bytes = TestRecords.records(fetched).stream().mapToLong(StoredRecord::sizeInBytes).sum();
+				boolean moreFits = TestRecords.records(fetched).size() < expected.size()
+						&& TestRecords.records(fetched).size() < maxRecords
+						&& bytes + expected.get(TestRecords.records(fetched).size()).sizeInBytes() <= maxBytes;
+				assertThat(TestRecords.records(fetched).size() == 1 || bytes <= maxBytes).as("within maxBytes").isTrue();
 				assertThat(moreFits).as("stopped only at a limit").isFalse();
 			}
-			assertThat(fetched.nextOffset()).isEqualTo(offset + fetched.records().size());
+			assertThat(fetched.nextOffset()).isEqualTo(offset + TestRecords.records(fetched).size());
 			assertThatThrownBy(() -> this.log.read(endOffset() + 1, 1, 1))
 				.isInstanceOf(OffsetOutOfRangeException.class);
 		}
@@ -277,7 +277,7 @@ class PartitionLogPropertyTest {
 			assertThat(end).as("acknowledged records all survive").isGreaterThanOrEqualTo(endOffset());
 			assertThat(end - endOffset()).isLessThanOrEqualTo(unacknowledged.size());
 			List<StoredRecord> survivors = unacknowledged.subList(0, (int) (end - endOffset()));
-			assertThat(this.log.read(endOffset(), Integer.MAX_VALUE, Integer.MAX_VALUE).records())
+			assertThat(TestRecords.records(this.log.read(endOffset(), Integer.MAX_VALUE, Integer.MAX_VALUE)))
 				.as("what survives of unacknowledged writes is whole and as written")
 				.isEqualTo(survivors);
 			this.oracle.addAll(survivors);

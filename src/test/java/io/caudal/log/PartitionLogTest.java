@@ -81,7 +81,7 @@ class PartitionLogTest {
 
 		assertThat(result).isEqualTo(new AppendResult(0, 3));
 		FetchResult fetched = log.read(0, 100, 1 << 20);
-		assertThat(fetched.records()).containsExactly(TestRecords.stored(0, records.get(0)),
+		assertThat(TestRecords.records(fetched)).containsExactly(TestRecords.stored(0, records.get(0)),
 				TestRecords.stored(1, records.get(1)), TestRecords.stored(2, records.get(2)),
 				TestRecords.stored(3, records.get(3)));
 		assertThat(fetched.nextOffset()).isEqualTo(4);
@@ -104,7 +104,7 @@ class PartitionLogTest {
 	void readOnAnEmptyLogReturnsNothing() throws Exception {
 		PartitionLog log = open(config(1 << 20));
 
-		assertThat(log.read(0, 10, 1000)).isEqualTo(new FetchResult(List.of(), 0, 0, 0));
+		assertThat(log.read(0, 10, 1000)).isEqualTo(FetchResult.empty(0, 0, 0));
 		assertThatThrownBy(() -> log.read(1, 10, 1000)).isInstanceOf(OffsetOutOfRangeException.class);
 	}
 
@@ -113,7 +113,7 @@ class PartitionLogTest {
 		PartitionLog log = open(config(1 << 20));
 		log.append(TestRecords.records("v", 3, NOW)).join();
 
-		assertThat(log.read(3, 10, 1000)).isEqualTo(new FetchResult(List.of(), 3, 0, 3));
+		assertThat(log.read(3, 10, 1000)).isEqualTo(FetchResult.empty(3, 0, 3));
 	}
 
 	@Test
@@ -138,7 +138,7 @@ class PartitionLogTest {
 		List<LogRecord> records = TestRecords.records("v", 5, NOW);
 		log.append(records).join();
 
-		assertThat(log.read(3, 10, 1000).records()).containsExactly(TestRecords.stored(3, records.get(3)),
+		assertThat(TestRecords.records(log.read(3, 10, 1000))).containsExactly(TestRecords.stored(3, records.get(3)),
 				TestRecords.stored(4, records.get(4)));
 	}
 
@@ -150,7 +150,7 @@ class PartitionLogTest {
 
 		FetchResult fetched = log.read(2, 12, 1 << 20);
 
-		assertThat(fetched.records()).extracting(StoredRecord::offset).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L,
+		assertThat(TestRecords.records(fetched)).extracting(StoredRecord::offset).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L,
 				9L, 10L, 11L, 12L, 13L);
 		assertThat(fetched.nextOffset()).isEqualTo(14);
 	}
@@ -162,9 +162,9 @@ class PartitionLogTest {
 		log.append(List.of(new LogRecord(null, big, null, NOW), new LogRecord(null, big, null, NOW))).join();
 		log.append(List.of(new LogRecord(null, new byte[10], null, NOW))).join();
 
-		assertThat(log.read(0, 10, 100).records()).extracting(StoredRecord::offset).containsExactly(0L);
-		assertThat(log.read(0, 10, 10_000).records()).extracting(StoredRecord::offset).containsExactly(0L, 1L);
-		assertThat(log.read(1, 10, 5_010).records()).extracting(StoredRecord::offset).containsExactly(1L, 2L);
+		assertThat(TestRecords.records(log.read(0, 10, 100))).extracting(StoredRecord::offset).containsExactly(0L);
+		assertThat(TestRecords.records(log.read(0, 10, 10_000))).extracting(StoredRecord::offset).containsExactly(0L, 1L);
+		assertThat(TestRecords.records(log.read(1, 10, 5_010))).extracting(StoredRecord::offset).containsExactly(1L, 2L);
 	}
 
 	@Test
@@ -214,7 +214,7 @@ class PartitionLogTest {
 		}
 		assertThat(readAll(log)).isEqualTo(written);
 		FetchResult spanning = log.read(5, 1_000, Integer.MAX_VALUE);
-		assertThat(spanning.records()).isEqualTo(written.subList(5, written.size()));
+		assertThat(TestRecords.records(spanning)).isEqualTo(written.subList(5, written.size()));
 	}
 
 	@Test
@@ -350,7 +350,7 @@ class PartitionLogTest {
 
 		assertThatThrownBy(() -> log.read(fifthBase, 10, 1 << 20)).isInstanceOf(CorruptRecordException.class)
 			.hasMessageContaining("position " + fifth);
-		assertThat(log.read(0, 1_000, 1 << 20).records()).as("what comes before the corrupt batch")
+		assertThat(TestRecords.records(log.read(0, 1_000, 1 << 20))).as("what comes before the corrupt batch")
 			.isEqualTo(written.subList(0, (int) fifthBase));
 		log.close();
 		Files.delete(LogFiles.cleanShutdownFile(this.dir));
@@ -432,7 +432,7 @@ class PartitionLogTest {
 		assertThat(logFiles()).isEqualTo(before.subList(3, before.size()));
 		assertThatThrownBy(() -> log.read(5, 10, 1 << 20)).isInstanceOfSatisfying(OffsetOutOfRangeException.class,
 				ex -> assertThat(ex.logStartOffset()).isEqualTo(6));
-		assertThat(log.read(6, 10, 1 << 20).records().get(0).offset()).isEqualTo(6);
+		assertThat(TestRecords.records(log.read(6, 10, 1 << 20)).get(0).offset()).isEqualTo(6);
 		assertThat(log.deleteExpiredSegments(NOW + 125_000)).isZero();
 	}
 
@@ -448,7 +448,7 @@ class PartitionLogTest {
 		assertThat(log.sizeInBytes()).isZero();
 		assertThat(logFiles()).extracting(path -> path.getFileName().toString())
 			.containsExactly("00000000000000000005.log");
-		assertThat(log.read(5, 10, 100).records()).isEmpty();
+		assertThat(TestRecords.records(log.read(5, 10, 100))).isEmpty();
 		assertThat(log.append(TestRecords.records("new", 1, NOW)).join().baseOffset()).isEqualTo(5);
 	}
 
@@ -568,10 +568,10 @@ class PartitionLogTest {
 
 		assertThat(append).isNotDone();
 		assertThat(log.logEndOffset()).isZero();
-		assertThat(log.read(0, 10, 1000).records()).isEmpty();
+		assertThat(TestRecords.records(log.read(0, 10, 1000))).isEmpty();
 		this.channels.openForceGate();
 		assertThat(append.join()).isEqualTo(new AppendResult(0, 2));
-		assertThat(log.read(0, 10, 1000).records()).hasSize(3);
+		assertThat(TestRecords.records(log.read(0, 10, 1000))).hasSize(3);
 	}
 
 	@Test
@@ -583,7 +583,7 @@ class PartitionLogTest {
 
 		assertThat(result).isEqualTo(new AppendResult(0, 2));
 		assertThat(this.channels.forces).hasValue(0);
-		assertThat(log.read(0, 10, 1000).records()).hasSize(3);
+		assertThat(TestRecords.records(log.read(0, 10, 1000))).hasSize(3);
 		await().atMost(PATIENCE).until(() -> this.channels.forcesWaiting.get() == 1);
 		this.channels.openForceGate();
 		await().atMost(PATIENCE).until(() -> this.channels.forces.get() == 1);
@@ -820,7 +820,7 @@ class PartitionLogTest {
 		return written;
 	}
 
-	private static List<StoredRecord> appendRandomBatches(Log log, int batches, Random random) {
+	private static List<StoredRecord> appendRandomBatches(PartitionLog log, int batches, Random random) {
 		List<StoredRecord> written = new ArrayList<>();
 		for (int b = 0; b < batches; b++) {
 			List<LogRecord> records = new ArrayList<>();
@@ -835,19 +835,19 @@ class PartitionLogTest {
 		return written;
 	}
 
-	static List<StoredRecord> readAll(Log log) {
+	static List<StoredRecord> readAll(PartitionLog log) {
 		List<StoredRecord> all = new ArrayList<>();
 		long offset = log.logStartOffset();
 		while (offset < log.logEndOffset()) {
 			FetchResult fetched = log.read(offset, 7, 2_000);
-			assertThat(fetched.records()).isNotEmpty();
-			all.addAll(fetched.records());
+			assertThat(TestRecords.records(fetched)).isNotEmpty();
+			all.addAll(TestRecords.records(fetched));
 			offset = fetched.nextOffset();
 		}
 		return all;
 	}
 
-	private static void assertOffsetsForTimestamps(Log log, List<StoredRecord> written, Random random, long seed) {
+	private static void assertOffsetsForTimestamps(PartitionLog log, List<StoredRecord> written, Random random, long seed) {
 		for (int i = 0; i < 300; i++) {
 			long target = NOW - 10 + random.nextInt(100_020);
 			long expected = written.stream()

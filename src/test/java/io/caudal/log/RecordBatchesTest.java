@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,8 @@ class RecordBatchesTest {
 		ByteBuffer batch = TestRecords.batchAt(42, this.records);
 
 		RecordBatches.ensureValid(batch);
-		List<StoredRecord> read = new ArrayList<>();
-		RecordBatches.forEachRecord(batch, 0, read::add);
+		List<StoredRecord> read = TestRecords
+			.records(new FetchResult(List.of(batch), 42, 45, 3, 0, batch.remaining(), 42, 45));
 
 		assertThat(read).containsExactly(TestRecords.stored(42, this.records.get(0)),
 				TestRecords.stored(43, this.records.get(1)), TestRecords.stored(44, this.records.get(2)));
@@ -60,19 +59,6 @@ class RecordBatchesTest {
 		assertThat(batch.buffer().getInt(17)).isEqualTo(crc);
 		RecordBatches.ensureValid(batch.buffer());
 		assertThat(RecordBatches.header(batch.buffer(), 0).lastOffset()).isEqualTo((1L << 40) + 2);
-	}
-
-	@Test
-	void forEachRecordSkipsRecordsBeforeTheOffsetAndStopsWhenTold() {
-		ByteBuffer batch = TestRecords.batchAt(10, TestRecords.records("v", 5, 1));
-		List<Long> offsets = new ArrayList<>();
-
-		RecordBatches.forEachRecord(batch, 12, record -> {
-			offsets.add(record.offset());
-			return offsets.size() < 2;
-		});
-
-		assertThat(offsets).containsExactly(12L, 13L);
 	}
 
 	@Test

@@ -57,6 +57,34 @@ final class TestRecords {
 		return bytes;
 	}
 
+	/** The records of a read, copied out of its batches, for assertions. */
+	static List<StoredRecord> records(FetchResult fetched) {
+		List<StoredRecord> records = new ArrayList<>();
+		RecordCursor cursor = fetched.cursor();
+		while (cursor.next()) {
+			ByteBuffer batch = cursor.buffer();
+			List<Header> headers = new ArrayList<>();
+			for (int i = 0; i < cursor.headerCount(); i++) {
+				byte[] name = copy(batch, cursor.headerKeyPosition(i), cursor.headerKeyLength(i));
+				headers.add(new Header(new String(name, StandardCharsets.UTF_8),
+						copy(batch, cursor.headerValuePosition(i), cursor.headerValueLength(i))));
+			}
+			records.add(new StoredRecord(cursor.offset(), cursor.timestamp(),
+					copy(batch, cursor.keyPosition(), cursor.keyLength()),
+					copy(batch, cursor.valuePosition(), cursor.valueLength()), headers));
+		}
+		return records;
+	}
+
+	private static byte[] copy(ByteBuffer buffer, int position, int length) {
+		if (length < 0) {
+			return null;
+		}
+		byte[] bytes = new byte[length];
+		buffer.get(position, bytes);
+		return bytes;
+	}
+
 	static StoredRecord stored(long offset, LogRecord record) {
 		return new StoredRecord(offset, record.timestamp(), record.key(), record.value(), record.headers());
 	}

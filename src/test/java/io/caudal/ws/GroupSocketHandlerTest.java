@@ -67,8 +67,8 @@ class GroupSocketHandlerTest {
 				AUTO_COMMIT_INTERVAL);
 		this.sessions = new SessionRegistry(settings, new MessageCodec(JsonMapper.builder().build()), this.harness.time,
 				new SimpleMeterRegistry(), this.pumps);
-		this.handler = new GroupSocketHandler(this.coordinator, this.harness.topics, settings, this.sessions,
-				session -> (StubSocket) session);
+		this.handler = new GroupSocketHandler(this.coordinator, this.harness.fetch, this.harness.door.encoder, settings,
+				this.sessions, session -> (StubSocket) session);
 	}
 
 	@AfterEach

@@ -3,6 +3,8 @@ package io.caudal.ws;
 import io.caudal.support.FakeTime;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,16 +35,16 @@ class OutboundTest {
 	@Test
 	void framesAreWrittenInOrderOneAtATime() {
 		this.socket.holdWrites();
-		assertThat(this.outbound.offer("{\"n\":1}")).isTrue();
-		assertThat(this.outbound.offer("{\"n\":2}")).isTrue();
+		assertThat(this.outbound.offer(frame("{\"n\":1}"))).isTrue();
+		assertThat(this.outbound.offer(frame("{\"n\":2}"))).isTrue();
 		assertThat(this.socket.frames()).hasSize(1);
 		assertThat(this.socket.framesInFlight()).isEqualTo(1);
-		assertThat(this.outbound.bufferedChars()).isEqualTo(14);
+		assertThat(this.outbound.bufferedBytes()).isEqualTo(14);
 
 		this.socket.releaseWrites();
 		assertThat(this.socket.frames()).extracting(frame -> frame.get("n").asInt()).containsExactly(1, 2);
 		assertThat(this.written).hasValue(2);
-		assertThat(this.outbound.bufferedChars()).isZero();
+		assertThat(this.outbound.bufferedBytes()).isZero();
 	}
 
 	@Test
@@ -51,7 +53,7 @@ class OutboundTest {
 		}, this.failures::add);
 		this.socket.holdWrites();
 		for (int i = 0; i < 100_000; i++) {
-			large.offer("{}");
+			large.offer(frame("{}"));
 		}
 		this.socket.releaseWrites();
 		assertThat(this.socket.frames()).hasSize(100_000);
@@ -61,21 +63,21 @@ class OutboundTest {
 	void aFullBufferRefusesFramesUntilOneIsWritten() {
 		this.socket.holdWrites();
 		String sixty = "\"" + "x".repeat(58) + "\"";
-		assertThat(this.outbound.offer(sixty)).isTrue();
-		assertThat(this.outbound.offer(sixty)).as("accepted while below capacity").isTrue();
+		assertThat(this.outbound.offer(frame(sixty))).isTrue();
+		assertThat(this.outbound.offer(frame(sixty))).as("accepted while below capacity").isTrue();
 		assertThat(this.outbound.room()).isZero();
-		assertThat(this.outbound.offer("{}")).isFalse();
+		assertThat(this.outbound.offer(frame("{}"))).isFalse();
 
 		this.socket.releaseWrites();
 		assertThat(this.outbound.room()).isEqualTo(100);
-		assertThat(this.outbound.offer("{}")).isTrue();
+		assertThat(this.outbound.offer(frame("{}"))).isTrue();
 	}
 
 	@Test
 	void theFrameInFlightIsTimed() {
 		this.socket.holdWrites();
 		assertThat(this.outbound.writingNanos(this.time.nanoseconds())).isZero();
-		this.outbound.offer("{}");
+		this.outbound.offer(frame("{}"));
 		this.time.advance(Duration.ofMillis(1500));
 		assertThat(this.outbound.writingNanos(this.time.nanoseconds())).isEqualTo(1_500_000_000L);
 		assertThat(this.outbound.ping()).as("no ping behind a frame in flight").isFalse();
@@ -89,13 +91,13 @@ class OutboundTest {
 	void finishWritesWhatIsQueuedThenRunsOnce() {
 		AtomicReference<String> order = new AtomicReference<>("");
 		this.socket.holdWrites();
-		this.outbound.offer("{\"n\":1}");
-		this.outbound.offer("{\"n\":2}");
+		this.outbound.offer(frame("{\"n\":1}"));
+		this.outbound.offer(frame("{\"n\":2}"));
 		this.outbound.finish(() -> {
 			order.updateAndGet(text -> text + "closed after " + this.socket.frames().size());
 			this.socket.close(CloseStatus.POLICY_VIOLATION);
 		});
-		assertThat(this.outbound.offer("{\"n\":3}")).isFalse();
+		assertThat(this.outbound.offer(frame("{\"n\":3}"))).isFalse();
 		assertThat(this.socket.closeStatus()).isNull();
 
 		this.socket.releaseWrites();
@@ -108,7 +110,7 @@ class OutboundTest {
 		Outbound failing = new Outbound(new SocketTransport() {
 
 			@Override
-			public void sendText(String text, Consumer<Throwable> done) {
+			public void sendText(ByteBuffer utf8, Consumer<Throwable> done) {
 				done.accept(new IOException("Broken pipe"));
 			}
 
@@ -121,11 +123,15 @@ class OutboundTest {
 			}
 
 		}, 100, this.time, this.written::incrementAndGet, this.failures::add);
-		assertThat(failing.offer("{}")).isTrue();
+		assertThat(failing.offer(frame("{}"))).isTrue();
 		assertThat(this.failures).singleElement().satisfies(failure -> assertThat(failure).hasMessage("Broken pipe"));
-		assertThat(failing.offer("{}")).isFalse();
-		assertThat(failing.bufferedChars()).isZero();
+		assertThat(failing.offer(frame("{}"))).isFalse();
+		assertThat(failing.bufferedBytes()).isZero();
 		assertThat(this.written).hasValue(0);
+	}
+
+	private static ByteBuffer frame(String json) {
+		return ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
 	}
 
 }

@@ -1,6 +1,8 @@
 package io.caudal.ws;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.security.Principal;
 import java.util.ArrayDeque;
@@ -98,9 +100,9 @@ final class StubSocket implements WebSocketSession, SocketTransport {
 	}
 
 	@Override
-	public void sendText(String text, Consumer<Throwable> whenWritten) {
+	public void sendText(ByteBuffer utf8, Consumer<Throwable> whenWritten) {
 		synchronized (this) {
-			this.written.add(text);
+			this.written.add(StandardCharsets.UTF_8.decode(utf8.duplicate()).toString());
 			if (this.holding) {
 				this.pending.add(whenWritten);
 				return;

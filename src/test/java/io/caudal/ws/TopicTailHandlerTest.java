@@ -1,10 +1,8 @@
 package io.caudal.ws;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -12,14 +10,7 @@ import io.caudal.support.FakeTime;
 import io.caudal.config.CaudalProperties;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
-import io.caudal.log.Log;
-import io.caudal.log.LogConfig;
-import io.caudal.log.LogRecord;
-import io.caudal.log.LogWriter;
-import io.caudal.log.PartitionLog;
-import io.caudal.topic.Topic;
-import io.caudal.topic.TopicConfig;
-import io.caudal.topic.TopicRegistry;
+import io.caudal.support.StorageHarness;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,8 +28,6 @@ import org.springframework.web.socket.WebSocketMessage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 /**
  * The tail socket's protocol without a network: the handler is called with {@link StubSocket}s,
@@ -54,15 +43,11 @@ class TopicTailHandlerTest {
 	@TempDir
 	Path dir;
 
-	private final FakeTime time = new FakeTime();
-
 	private final TaskQueue pumps = new TaskQueue();
 
-	private final TopicRegistry topics = mock(TopicRegistry.class);
+	private StorageHarness door;
 
-	private final LogWriter writer = new LogWriter(1);
-
-	private final List<Log> logs = new ArrayList<>();
+	private FakeTime time;
 
 	private SimpleMeterRegistry meters;
 
@@ -72,16 +57,15 @@ class TopicTailHandlerTest {
 
 	@BeforeEach
 	void start() {
+		this.door = new StorageHarness(this.dir);
+		this.time = this.door.time;
 		useSettings(100, DataSize.ofKilobytes(64));
-		when(this.topics.topic("missing"))
-			.thenThrow(new CaudalException(ErrorCode.TOPIC_NOT_FOUND, "Topic 'missing' does not exist."));
 	}
 
 	@AfterEach
 	void stop() {
 		this.sessions.stop();
-		this.logs.forEach(Log::close);
-		this.writer.close();
+		this.door.close();
 	}
 
 	private void useSettings(int maxSessions, DataSize sendBuffer) {
@@ -93,26 +77,16 @@ class TopicTailHandlerTest {
 				PING_INTERVAL, DataSize.ofKilobytes(64), List.of(), Duration.ofSeconds(5), Duration.ofSeconds(5));
 		this.sessions = new SessionRegistry(settings, new MessageCodec(JsonMapper.builder().build()), this.time,
 				this.meters, this.pumps);
-		this.handler = new TopicTailHandler(this.topics, this.sessions, session -> (StubSocket) session);
+		this.handler = new TopicTailHandler(this.door.topics, this.door.fetch, this.door.encoder, this.sessions,
+				session -> (StubSocket) session);
 	}
 
-	/** A topic whose partitions are real logs in the temporary directory. */
-	private void topic(String name, int partitions) throws IOException {
-		when(this.topics.topic(name)).thenReturn(new Topic(name, partitions, TopicConfig.empty()));
-		for (int partition = 0; partition < partitions; partition++) {
-			Log log = PartitionLog.open(this.dir.resolve(name + "-" + partition), name + "-" + partition,
-					LogConfig.defaults(), this.time, this.writer);
-			this.logs.add(log);
-			when(this.topics.log(name, partition)).thenReturn(log);
-		}
+	private void topic(String name, int partitions) {
+		this.door.createTopic(name, partitions);
 	}
 
 	private void append(String topic, int partition, String... values) {
-		List<LogRecord> records = new ArrayList<>();
-		for (String value : values) {
-			records.add(new LogRecord(null, value.getBytes(StandardCharsets.UTF_8), List.of(), 1_764_000_000_000L));
-		}
-		this.topics.log(topic, partition).append(records).join();
+		this.door.append(topic, partition, values);
 	}
 
 	private static String[] numbers(int from, int count) {
@@ -165,8 +139,7 @@ class TopicTailHandlerTest {
 		this.pumps.runPending();
 		assertThat(values(socket.records())).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7);
 		assertThat(socket.frames()).allSatisfy(frame -> assertThat(frame.get("type").asString()).isEqualTo("records"));
-		assertThat(this.meters.get("caudal.websocket.records.pushed").tag("topic", "orders").counter().count())
-			.isEqualTo(8);
+		assertThat(this.door.meters.get("caudal.records.out").tag("topic", "orders").counter().count()).isEqualTo(8);
 	}
 
 	@Test
@@ -247,7 +220,7 @@ class TopicTailHandlerTest {
 		this.pumps.runPending();
 
 		assertThat(socket.framesInFlight()).isEqualTo(1);
-		assertThat(this.sessions.get("s1").bufferedChars()).isBetween(2000L, 3000L);
+		assertThat(this.sessions.get("s1").bufferedBytes()).isBetween(2000L, 3000L);
 		int pushed = socket.records().size();
 		assertThat(pushed).isLessThan(15);
 		this.sessions.checkAll();
@@ -314,13 +287,12 @@ class TopicTailHandlerTest {
 
 	@Test
 	void partitionsAddedToTheTopicAreTailedFromTheirStart() throws IOException {
-		topic("growing", 2);
-		when(this.topics.topic("growing")).thenReturn(new Topic("growing", 1, TopicConfig.empty()));
+		topic("growing", 1);
 		StubSocket socket = connect("s1", "/ws/topics/growing");
 		this.pumps.runPending();
+		this.door.topics.update("growing", 2, null);
 		append("growing", 1, "7", "8");
 
-		when(this.topics.topic("growing")).thenReturn(new Topic("growing", 2, TopicConfig.empty()));
 		this.sessions.checkAll();
 		this.pumps.runPending();
 		assertThat(socket.records()).extracting(record -> record.get("partition").asInt()).containsExactly(1, 1);
@@ -335,8 +307,7 @@ class TopicTailHandlerTest {
 		awaitWakeupAndPump();
 		assertThat(socket.records()).hasSize(1);
 
-		when(this.topics.topic("doomed"))
-			.thenThrow(new CaudalException(ErrorCode.TOPIC_NOT_FOUND, "Topic 'doomed' does not exist."));
+		this.door.topics.delete("doomed");
 		this.sessions.checkAll();
 		assertThat(socket.frames()).last()
 			.satisfies(frame -> assertThat(frame.get("code").asString()).isEqualTo("TOPIC_NOT_FOUND"));

@@ -209,14 +209,14 @@ class TopicTailSocketTest extends FullStackTest {
 	}
 
 	@Test
-	void metricsCountOpenSocketsAndPushedRecords() {
+	void metricsCountOpenSocketsAndRecordsPushedOut() {
 		createTopic("tail-metrics", 1);
 		double before = metric("caudal.websocket.sessions", null);
 		try (TestSocket tail = TestSocket.open(port(), "/ws/topics/tail-metrics")) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> metric("caudal.websocket.sessions", null) == before + 1);
 			produceNumbers("tail-metrics", 0, 0, 4);
 			tail.awaitRecords(4);
-			assertThat(metric("caudal.websocket.records.pushed", "topic:tail-metrics")).isEqualTo(4);
+			assertThat(metric("caudal.records.out", "topic:tail-metrics")).isEqualTo(4);
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> metric("caudal.websocket.sessions", null) == before);
 	}

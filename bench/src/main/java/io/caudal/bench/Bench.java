@@ -32,6 +32,7 @@ public final class Bench {
 		String[] rest = Arrays.copyOfRange(args, 1, args.length);
 		switch (args[0]) {
 			case "produce" -> Produce.run(Options.parse(rest));
+			case "kafka-produce" -> KafkaProduce.run(Options.parse(rest));
 			case "fetch" -> FetchConsumer.run(Options.parse(rest));
 			case "ws-consume" -> SocketConsumer.run(Options.parse(rest));
 			case "e2e" -> EndToEnd.run(Options.parse(rest));

@@ -1,0 +1,213 @@
+package io.caudal.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Kafka's side of {@link Produce}, with the same records (unkeyed, values of exactly
+ * {@code record-size} capital letters, the same {@code batch} of them over and over), the same
+ * warm-up, measured window and record budget: {@code producers} threads, each with a KafkaProducer
+ * of its own (one connection), calling {@code send()} as fast as the producer takes records.
+ *
+ * <p>Each producer has one request in flight carrying {@code batch} records, as each of Caudal's
+ * does: {@code max.in.flight.requests.per.connection=1}; {@code batch.size} exactly the bytes of
+ * {@code batch} such records, so that a batch leaves the moment it is full and never holds more;
+ * and {@code buffer.memory} for two batches, the one in flight and the next, so that
+ * {@code send()} waits once both are taken. The next batch fills while the previous one is in
+ * flight and goes as soon as that one is acknowledged, as a Caudal producer's ready-made next
+ * request does. {@code recordsPerRequest} in the result is the producers' own average, to check.
+ *
+ * <p>Latency is per record, from {@code send()} to its acknowledgement: unlike Caudal's per
+ * request, it includes the wait behind the batch in flight. Run with the broker's classpath.
+ */
+final class KafkaProduce {
+
+	/** A v2 record batch's header. */
+	private static final int BATCH_HEADER_BYTES = 61;
+
+	static void run(Options options) throws Exception {
+		String bootstrap = options.string("bootstrap");
+		String topic = options.string("topic");
+		int producers = options.integer("producers", 1);
+		int batch = options.integer("batch", 1);
+		int recordSize = options.integer("record-size", 100);
+		long warmupMs = options.number("warmup-ms", 1000);
+		long durationMs = options.number("duration-ms", 5000);
+		AtomicLong budget = new AtomicLong(options.number("max-records", 100_000_000L));
+		byte[][] values = new byte[batch][];
+		for (int i = 0; i < batch; i++) {
+			values[i] = Results.letters(recordSize, i).getBytes(StandardCharsets.US_ASCII);
+		}
+
+		long startNanos = System.nanoTime();
+		long measureFrom = startNanos + warmupMs * 1_000_000;
+		long measureUntil = measureFrom + durationMs * 1_000_000;
+		List<Worker> workers = new ArrayList<>();
+		for (int i = 0; i < producers; i++) {
+			KafkaProducer<byte[], byte[]> producer = producer(bootstrap, "bench-producer-" + i, batch, recordSize);
+			Worker worker = new Worker(producer, topic, values, budget, measureFrom, measureUntil);
+			worker.thread = new Thread(worker, "producer-" + i);
+			workers.add(worker);
+			worker.thread.start();
+		}
+		Histogram latency = Results.histogram();
+		long records = 0;
+		long errors = 0;
+		double recordsPerRequest = 0;
+		long lastAck = measureFrom;
+		for (Worker worker : workers) {
+			worker.thread.join(warmupMs + durationMs + 120_000);
+			if (worker.thread.isAlive()) {
+				throw new IllegalStateException(worker.thread.getName() + " did not finish in time.");
+			}
+			latency.add(worker.latency);
+			records += worker.records;
+			errors += worker.errors;
+			recordsPerRequest += worker.recordsPerRequest / producers;
+			lastAck = Math.max(lastAck, worker.lastAck);
+		}
+		double seconds = (lastAck - measureFrom) / 1e9;
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("records", records);
+		result.put("recordsPerRequest", String.format("%.1f", recordsPerRequest));
+		result.put("errors", errors);
+		result.put("seconds", String.format("%.3f", seconds));
+		result.put("recordsPerSec", Results.fixed(records / seconds));
+		result.put("mibPerSec", String.format("%.2f", records * (double) recordSize / seconds / (1 << 20)));
+		result.putAll(Results.latencies(latency));
+		Results.print(result);
+		System.exit((records == 0 || errors > 0) ? 1 : 0);
+	}
+
+	private static KafkaProducer<byte[], byte[]> producer(String bootstrap, String clientId, int batch, int recordSize) {
+		int batchBytes = batchBytes(batch, recordSize);
+		Properties config = new Properties();
+		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+		config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+		config.put(ProducerConfig.ACKS_CONFIG, "all");
+		config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+		config.put(ProducerConfig.BATCH_SIZE_CONFIG, batchBytes);
+		config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * batchBytes);
+		// A batch leaves because it is full, never because it waited: not even at Kafka 4's default of 5 ms.
+		config.put(ProducerConfig.LINGER_MS_CONFIG, 1000);
+		return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+	}
+
+	/**
+	 * The bytes of {@code count} records in one v2 batch, with no key, no headers, values of
+	 * {@code valueBytes} and timestamps within 64 ms of the batch's first: the batch header, then per
+	 * record its length, attributes, timestamp delta (one byte), offset delta, key length (null),
+	 * value length, value and header count, the numbers as zigzag varints (Kafka's DefaultRecord).
+	 * A producer stalled 64 ms in the middle of a batch closes it one record short.
+	 */
+	static int batchBytes(int count, int valueBytes) {
+		int total = BATCH_HEADER_BYTES;
+		for (int offsetDelta = 0; offsetDelta < count; offsetDelta++) {
+			int body = 1 + 1 + varintBytes(offsetDelta) + varintBytes(-1) + varintBytes(valueBytes) + valueBytes
+					+ varintBytes(0);
+			total += varintBytes(body) + body;
+		}
+		return total;
+	}
+
+	private static int varintBytes(int value) {
+		int zigzag = (value << 1) ^ (value >> 31);
+		int bytes = 1;
+		while ((zigzag >>>= 7) != 0) {
+			bytes++;
+		}
+		return bytes;
+	}
+
+	/**
+	 * One producer thread. The counts are written by the producer's I/O thread, which runs the
+	 * send callbacks, and read once {@code close()} has joined it.
+	 */
+	private static final class Worker implements Runnable {
+
+		private final KafkaProducer<byte[], byte[]> producer;
+
+		private final String topic;
+
+		private final byte[][] values;
+
+		private final AtomicLong budget;
+
+		private final long measureFrom;
+
+		private final long measureUntil;
+
+		final Histogram latency = Results.histogram();
+
+		Thread thread;
+
+		long records;
+
+		volatile long errors;
+
+		long lastAck;
+
+		double recordsPerRequest;
+
+		Worker(KafkaProducer<byte[], byte[]> producer, String topic, byte[][] values, AtomicLong budget,
+				long measureFrom, long measureUntil) {
+			this.producer = producer;
+			this.topic = topic;
+			this.values = values;
+			this.budget = budget;
+			this.measureFrom = measureFrom;
+			this.measureUntil = measureUntil;
+		}
+
+		@Override
+		public void run() {
+			try (this.producer) {
+				while (System.nanoTime() < this.measureUntil && this.budget.addAndGet(-this.values.length) >= 0
+						&& this.errors < 10) {
+					for (byte[] value : this.values) {
+						long sentAt = System.nanoTime();
+						this.producer.send(new ProducerRecord<>(this.topic, value), (metadata, error) -> acked(sentAt, error));
+					}
+				}
+				this.producer.flush();
+				this.recordsPerRequest = this.producer.metrics()
+					.entrySet()
+					.stream()
+					.filter(e -> e.getKey().name().equals("records-per-request-avg"))
+					.mapToDouble(e -> (Double) e.getValue().metricValue())
+					.findFirst()
+					.orElse(Double.NaN);
+			}
+		}
+
+		private void acked(long sentAt, Exception error) {
+			long now = System.nanoTime();
+			if (error != null) {
+				if (this.errors++ == 0) {
+					System.err.println(this.thread.getName() + ": a send failed: " + error);
+				}
+			}
+			else if (now >= this.measureFrom) {
+				Results.record(this.latency, now - sentAt);
+				this.records++;
+				this.lastAck = now;
+			}
+		}
+
+	}
+
+	private KafkaProduce() {
+	}
+
+}

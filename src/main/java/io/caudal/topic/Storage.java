@@ -1,0 +1,100 @@
+package io.caudal.topic;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+
+/**
+ * Where topics and their records live: the one seam between Caudal and a storage engine. The file engine
+ * ({@link FileStorage}, the default) keeps partitions in local segment files; another engine may keep them in an
+ * Apache Kafka cluster. Nothing above {@code topic/} sees an engine: every read, write and wait goes through this
+ * interface, by way of {@link TopicService}, {@link ProduceService} and {@link FetchService}.
+ * <p>
+ * Failures are the contract's: {@link CaudalException} with {@link ErrorCode#TOPIC_NOT_FOUND},
+ * {@link ErrorCode#PARTITION_NOT_FOUND}, {@link ErrorCode#TOPIC_EXISTS}, {@link ErrorCode#OFFSET_OUT_OF_RANGE}
+ * (with {@code startOffset} and {@code endOffset}) or {@link ErrorCode#STORAGE_ERROR}; an engine's own exceptions
+ * and messages (which may name files) never travel above it. Arguments were validated by the caller (names, counts,
+ * configs, record sizes).
+ * <p>
+ * Implementations are thread-safe; reads never wait for writes.
+ */
+public interface Storage extends AutoCloseable {
+
+	/** Loads what the storage holds; called once, before anything else. */
+	void open();
+
+	/** Every topic, sorted by name. */
+	List<Topic> topics();
+
+	/** @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND} */
+	Topic topic(String name);
+
+	/**
+	 * Creates a topic with empty partitions.
+	 * @throws CaudalException {@link ErrorCode#TOPIC_EXISTS}, {@link ErrorCode#STORAGE_ERROR}
+	 */
+	void createTopic(Topic topic);
+
+	/**
+	 * Applies a topic's new settings and adds the partitions it gained (never fewer than now).
+	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}, {@link ErrorCode#STORAGE_ERROR}
+	 */
+	void updateTopic(Topic topic);
+
+	/**
+	 * Deletes a topic and every record it holds.
+	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}, {@link ErrorCode#STORAGE_ERROR}
+	 */
+	void deleteTopic(String name);
+
+	/**
+	 * Appends records to a partition as one batch with contiguous offsets, in list order. The future completes
+	 * once the batch is as durable as the topic's settings ask (for the file engine: fsynced when {@code flush.ms}
+	 * is 0); only then can readers see it. It completes exceptionally with {@link CaudalException}
+	 * {@link ErrorCode#STORAGE_ERROR} when nothing of the batch was stored.
+	 * @param records one or more records, each within the topic's {@code max.message.bytes}
+	 * @return the offset given to the first record
+	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}, {@link ErrorCode#PARTITION_NOT_FOUND},
+	 * {@link ErrorCode#RECORD_TOO_LARGE} when the topic's limit shrank since the caller checked
+	 */
+	CompletableFuture<Long> append(TopicPartition partition, List<NewRecord> records);
+
+	/**
+	 * Reads records from {@code offset} on, at once.
+	 * @param offset within {@code [startOffset, endOffset]}; at the end offset the answer is empty
+	 * @param maxRecords at least 1
+	 * @param maxBytes at least 1, counted as {@link PartitionRecords#sizeInBytes()}; one record is returned when
+	 * one is available, even if it alone is larger
+	 * @throws CaudalException {@link ErrorCode#OFFSET_OUT_OF_RANGE}, {@link ErrorCode#TOPIC_NOT_FOUND},
+	 * {@link ErrorCode#PARTITION_NOT_FOUND}, {@link ErrorCode#STORAGE_ERROR}
+	 */
+	PartitionRecords read(TopicPartition partition, long offset, int maxRecords, int maxBytes);
+
+	/**
+	 * Runs {@code onAvailable} once, as soon as the record at {@code offset} exists (the end offset is above it): at
+	 * once on the calling thread if it already does, else on a thread of the engine's, so it must be quick and never
+	 * block. A deleted partition never runs it. Holds no thread while waiting.
+	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}, {@link ErrorCode#PARTITION_NOT_FOUND}
+	 */
+	PartitionWait awaitRecordsAfter(TopicPartition partition, long offset, Runnable onAvailable);
+
+	/**
+	 * The partition's start and end offsets and size now.
+	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}, {@link ErrorCode#PARTITION_NOT_FOUND}
+	 */
+	PartitionState state(TopicPartition partition);
+
+	/**
+	 * The first offset whose record timestamp is at or after {@code timestampMs}, or the end offset.
+	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}, {@link ErrorCode#PARTITION_NOT_FOUND},
+	 * {@link ErrorCode#STORAGE_ERROR}
+	 */
+	long offsetForTimestamp(TopicPartition partition, long timestampMs);
+
+	/** Closes the storage cleanly, so that the next start needs no recovery. */
+	@Override
+	void close();
+
+}
