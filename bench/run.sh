@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Caudal against Apache Kafka 4.3.1 on this machine: produce, consume, end-to-end latency and idle
-# sockets, Caudal first, then Kafka, never both at once. Writes bench/results/<date>-<commit>.md.
+# sockets, never both servers at once. A round is every row on Caudal, then every row on Kafka;
+# the rounds repeat, so that each number in the report is the median of runs interleaved with the
+# other side's. Writes bench/results/<date>-<commit>.md.
 #
-#   bench/run.sh              the full run (about 10-15 minutes on 2 cores)
-#   bench/run.sh --quick      a smoke run of every workload (under two minutes once built)
-#   bench/run.sh --profile    also record Caudal with JFR and print where the time goes
+#   bench/run.sh              the full run, 3 rounds (about 45 minutes on 2 cores)
+#   bench/run.sh --quick      a smoke run of every workload, 1 round (about 3 minutes once built)
+#   bench/run.sh --rounds N   N rounds instead
+#   bench/run.sh --profile    also record Caudal with JFR and print where the time goes (round 1)
 #   bench/run.sh --no-build   use the jars and classpath already built
 #
 # Everything listens on and talks to 127.0.0.1 only. Every load generator is bounded in records
@@ -16,20 +19,24 @@ ROOT=$(dirname "$BENCH")
 MODE=full
 PROFILE=0
 BUILD=1
-for arg in "$@"; do
-	case "$arg" in
+ROUNDS=
+while (($#)); do
+	case "$1" in
 		--quick) MODE=quick ;;
 		--profile) PROFILE=1 ;;
 		--no-build) BUILD=0 ;;
-		-h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-		*) echo "Unknown option $arg (try --help)" >&2; exit 2 ;;
+		--rounds) ROUNDS=${2:-}; shift ;;
+		-h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+		*) echo "Unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
+	shift
 done
+ROUNDS=${ROUNDS:-$([[ $MODE == quick ]] && echo 1 || echo 3)}
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a whole number of at least 1" >&2; exit 2; }
 
 WORK=$BENCH/target/run
-RES=$WORK/res
 rm -rf "$WORK"
-mkdir -p "$RES" "$WORK/logs"
+mkdir -p "$WORK/logs"
 RUN_START=$(date +%s)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -qv '^?? bench/' && echo " + uncommitted changes" || true)
@@ -53,9 +60,15 @@ for f in "$CAUDAL_JAR" "$BENCH/target/caudal-bench-0.1.0-SNAPSHOT.jar" "$BENCH/k
 done
 BENCH_CP="$BENCH/target/caudal-bench-0.1.0-SNAPSHOT.jar:$(cat "$BENCH/target/bench.classpath")"
 KAFKA_CP=$(cat "$BENCH/kafka/target/kafka.classpath")
+KAFKA_LOG4J=(-Dlog4j2.configurationFile="$BENCH/kafka/log4j2.properties")
+# Both sides' load generators: the same JVM options; Kafka's with the broker's classpath (its
+# client) and its log configuration.
 GEN_JVM=(-Xmx512m -XX:+UseParallelGC)
 BENCH_CMD=(java "${GEN_JVM[@]}" -cp "$BENCH_CP" io.caudal.bench.Bench)
+KAFKA_GEN_CMD=(java "${GEN_JVM[@]}" "${KAFKA_LOG4J[@]}" -Dbench.log.level=WARN
+	-Dbench.log.file="$WORK/logs/kafka-clients.log" -cp "$BENCH_CP:$KAFKA_CP" io.caudal.bench.Bench)
 bench() { "${BENCH_CMD[@]}" "$@"; }
+kafka_gen() { "${KAFKA_GEN_CMD[@]}" "$@"; }
 
 # ---------------------------------------------------------------------------------------------
 # The workloads of this mode.
@@ -63,33 +76,39 @@ if [[ $MODE == quick ]]; then
 	SIZES=(100); BATCHES=(100); PRODUCERS=(1 16)
 	WARMUP_MS=1000; ROW_MS=2000
 	CONSUME_RECORDS=200000
-	E2E_RATE=200; E2E_WARMUP_MS=1000; E2E_MS=2000; KAFKA_E2E_RECORDS=500
+	E2E_RATE=200; E2E_WARMUP_MS=1000; E2E_MS=2000
 	IDLE_SOCKETS=1000; IDLE_WINDOW_S=2
-	SERVER_WARMUP_S=0
+	SERVER_WARMUP_S=4
 else
 	SIZES=(100 1024); BATCHES=(1 100 1000); PRODUCERS=(1 16)
 	WARMUP_MS=2000; ROW_MS=8000
 	CONSUME_RECORDS=3000000
-	E2E_RATE=500; E2E_WARMUP_MS=3000; E2E_MS=20000; KAFKA_E2E_RECORDS=10000
+	E2E_RATE=500; E2E_WARMUP_MS=3000; E2E_MS=20000
 	IDLE_SOCKETS=1000; IDLE_WINDOW_S=20
 	SERVER_WARMUP_S=12
 fi
 CONSUME_PARTITIONS=4
+# One line per row: id, kind, label, durability, the Kafka row with the same durability, and the
+# Kafka row with Kafka's default durability when that is another one (else -).
 ROWS=$WORK/rows.tsv
 : >"$ROWS"
-row() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$ROWS"; } # id kind label caudal-durability kafka-id
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$ROWS"; }
 for s in "${SIZES[@]}"; do for b in "${BATCHES[@]}"; do for p in "${PRODUCERS[@]}"; do
-	row "produce-s$s-b$b-p$p-fsync" produce "produce ${s} B, batch $b, $p producer(s)" fsync "produce-s$s-b$b-p$p"
-	row "produce-s$s-b$b-p$p-nofsync" produce "produce ${s} B, batch $b, $p producer(s)" flush1s "produce-s$s-b$b-p$p"
+	id=produce-s$s-b$b-p$p
+	row "$id-fsync" produce "produce ${s} B, batch $b, $p producer(s)" fsync "$id-fsync" "$id-nofsync"
+	row "$id-nofsync" produce "produce ${s} B, batch $b, $p producer(s)" nofsync "$id-nofsync" -
 done; done; done
-row consume-http consume "consume $CONSUME_RECORDS x 100 B, $CONSUME_PARTITIONS partitions: HTTP fetch" read consume
-row consume-ws consume "consume $CONSUME_RECORDS x 100 B, $CONSUME_PARTITIONS partitions: WebSocket" read consume
-row e2e-fsync e2e "end-to-end latency, 100 B" fsync e2e
-row e2e-nofsync e2e "end-to-end latency, 100 B" flush1s e2e
-row idle idle "$IDLE_SOCKETS idle sockets" none idle
+for transport in "HTTP fetch:http" "WebSocket:ws" "Server-Sent Events:sse"; do
+	row "consume-${transport#*:}" consume "consume $CONSUME_RECORDS x 100 B, $CONSUME_PARTITIONS partitions: ${transport%:*}" \
+		read consume -
+done
+row e2e-fsync e2e "end-to-end latency, 100 B, $E2E_RATE records/s" fsync e2e-fsync e2e-nofsync
+row e2e-nofsync e2e "end-to-end latency, 100 B, $E2E_RATE records/s" nofsync e2e-nofsync -
+row idle idle "$IDLE_SOCKETS idle sockets" none idle -
 
 # ---------------------------------------------------------------------------------------------
-# Process helpers: ports, readiness, peak RSS and CPU of the server under test.
+# Process helpers: ports, readiness, peak RSS and CPU of the server under test. RES and LOGS are
+# the current round's directories.
 free_port() {
 	local port=$1
 	while ss -ltn "sport = :$port" | grep -q LISTEN; do port=$((port + 1)); done
@@ -97,6 +116,9 @@ free_port() {
 }
 SERVER_PID=
 RSS_PID=
+RES=
+LOGS=
+ROUND=
 rss_start() { # samples the server's resident set every 200 ms, keeps the peak
 	local out=$WORK/rss.peak
 	echo 0 >"$out"
@@ -122,12 +144,19 @@ CLK_TCK=$(getconf CLK_TCK)
 live_heap_mib() { # live objects after a full collection, from the class histogram's total
 	jcmd "$SERVER_PID" GC.class_histogram 2>/dev/null | awk '/^Total/ {printf "%.1f", $3 / 1048576}'
 }
+start_round() { # side round: the round's result and log directories
+	ROUND=$2
+	RES=$WORK/res/r$ROUND
+	LOGS=$WORK/logs/r$ROUND
+	mkdir -p "$RES" "$LOGS"
+	log "Round $ROUND of $ROUNDS: $1"
+}
 # Runs one measurement: $1 side, $2 row id, rest the command. Its RESULT line and the server's
-# peak RSS go to res/<side>.<row>; its output to logs/<side>.<row>.log.
+# peak RSS go to res/r<round>/<side>.<row>; its output to logs/r<round>/<side>.<row>.log.
 measure() {
 	local side=$1 id=$2
 	shift 2
-	local out=$WORK/logs/$side.$id.log
+	local out=$LOGS/$side.$id.log
 	log "$side: $id"
 	rss_start
 	local from to status=0
@@ -140,7 +169,7 @@ measure() {
 		echo "exit=$status"
 		echo "load1=$(cut -d' ' -f1 /proc/loadavg)"
 	} >"$RES/$side.$id"
-	printf '%s\t%s\t%s\n' "$id" "$from" "$to" >>"$WORK/windows.$side.tsv"
+	printf '%s\t%s\t%s\n' "$id" "$from" "$to" >>"$WORK/windows.$side.r$ROUND.tsv"
 	if [[ $status != 0 ]]; then log "  $side $id exited with $status; see $out"; fi
 	grep -E '^(records|recordsPerSec|p99Ms|complete|received)=' "$RES/$side.$id" | tr '\n' ' ' | sed 's/^/  /' >&2 || true
 	echo >&2
@@ -157,90 +186,12 @@ stop_server() {
 cleanup() { kill "$RSS_PID" 2>/dev/null || true; stop_server; }
 trap cleanup EXIT
 
-# ---------------------------------------------------------------------------------------------
-# Caudal
-CPORT=$(free_port 18080)
-CURL=(curl -s --max-time 30)
-CAUDAL=http://127.0.0.1:$CPORT
-CAUDAL_JVM=(-Xmx1g)
-if [[ $PROFILE == 1 ]]; then
-	CAUDAL_JVM+=("-XX:StartFlightRecording=filename=$WORK/caudal.jfr,settings=profile,dumponexit=true")
-fi
-log "Starting Caudal on 127.0.0.1:$CPORT (${CAUDAL_JVM[*]})"
-mkdir -p "$WORK/caudal-data"
-java "${CAUDAL_JVM[@]}" -jar "$CAUDAL_JAR" --server.address=127.0.0.1 --server.port="$CPORT" \
-	--caudal.data-dir="$WORK/caudal-data" >"$WORK/logs/caudal.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 180); do
-	"${CURL[@]}" -f "$CAUDAL/actuator/health" >/dev/null 2>&1 && break
-	kill -0 "$SERVER_PID" 2>/dev/null || { echo "Caudal did not start; see $WORK/logs/caudal.log" >&2; exit 1; }
-	sleep 0.5
-done
-caudal_topic() { # name partitions flush.ms
-	local status
-	status=$("${CURL[@]}" -o "$WORK/logs/topic.out" -w '%{http_code}' -XPOST "$CAUDAL/topics" \
-		-H 'Content-Type: application/json' \
-		-d "{\"name\":\"$1\",\"partitions\":$2,\"config\":{\"flush.ms\":$3}}")
-	[[ $status == 201 ]] || { echo "Creating topic $1 answered $status: $(cat "$WORK/logs/topic.out")" >&2; exit 1; }
-}
-
-# Both servers are warmed up the same way before anything is measured, so that their JIT
-# compilers do not charge the first rows: produce in batches of 1 (16 producers) and of 100, then
-# read it all back. Not measured.
-if ((SERVER_WARMUP_S > 0)); then
-	log "caudal: warm-up, about $((SERVER_WARMUP_S * 3 / 2)) s, not measured"
-	caudal_topic warmup 1 0
-	{
-		"${BENCH_CMD[@]}" produce --url "$CAUDAL" --topic warmup --producers 16 --batch 1 --record-size 100 \
-			--warmup-ms 0 --duration-ms $((SERVER_WARMUP_S * 500))
-		"${BENCH_CMD[@]}" produce --url "$CAUDAL" --topic warmup --producers 4 --batch 100 --record-size 100 \
-			--warmup-ms 0 --duration-ms $((SERVER_WARMUP_S * 500)) --max-records 1000000
-		"${BENCH_CMD[@]}" fetch --url "$CAUDAL" --topic warmup --partitions 1 --timeout-ms 60000
-	} >"$WORK/logs/caudal.warmup.log" 2>&1
-fi
-
-for s in "${SIZES[@]}"; do for b in "${BATCHES[@]}"; do for p in "${PRODUCERS[@]}"; do
-	for d in fsync nofsync; do
-		id=produce-s$s-b$b-p$p-$d
-		caudal_topic "$id" 1 "$([[ $d == fsync ]] && echo 0 || echo 1000)"
-		measure caudal "$id" "${BENCH_CMD[@]}" produce --url "$CAUDAL" --topic "$id" --producers "$p" --batch "$b" \
-			--record-size "$s" --warmup-ms "$WARMUP_MS" --duration-ms "$ROW_MS" --max-records 100000000
-	done
-done; done; done
-
-log "caudal: loading $CONSUME_RECORDS records to read back"
-caudal_topic consume "$CONSUME_PARTITIONS" 1000
-bench produce --url "$CAUDAL" --topic consume --producers "$CONSUME_PARTITIONS" --batch 1000 --record-size 100 \
-	--warmup-ms 0 --duration-ms 600000 --max-records "$CONSUME_RECORDS" >"$WORK/logs/caudal.load.log" 2>&1
-measure caudal consume-http "${BENCH_CMD[@]}" fetch --url "$CAUDAL" --topic consume --partitions "$CONSUME_PARTITIONS" \
-	--record-size 100 --timeout-ms 300000
-WS=ws://127.0.0.1:$CPORT
-if [[ $(bench probe --ws-url "$WS/ws/groups/bench-probe?topics=consume&autoOffsetReset=latest") == yes ]]; then
-	WS_KIND=group
-	WS_CONSUME="$WS/ws/groups/bench-consume?topics=consume&autoOffsetReset=earliest&credit=10000"
-	WS_IDLE="$WS/ws/groups/bench-idle?topics=idle&autoOffsetReset=latest"
-else
-	WS_KIND=tail
-	WS_CONSUME="$WS/ws/topics/consume?from=earliest&credit=10000"
-	WS_IDLE="$WS/ws/topics/idle?from=latest"
-fi
-echo "$WS_KIND" >"$WORK/ws-kind"
-sed -i "s/^idle\tidle\t[^\t]*/idle\tidle\t$IDLE_SOCKETS idle WebSocket $([[ $WS_KIND == group ]] && echo 'group members' || echo 'topic tails')/" "$ROWS"
-log "caudal: WebSocket consumers use ${WS_KIND}s ($WS_CONSUME)"
-measure caudal consume-ws "${BENCH_CMD[@]}" ws-consume --ws-url "$WS_CONSUME" --expected "$CONSUME_RECORDS" --credit 10000 \
-	--record-size 100 --timeout-ms 300000
-
-for d in fsync nofsync; do
-	caudal_topic "e2e-$d" 1 "$([[ $d == fsync ]] && echo 0 || echo 1000)"
-	measure caudal "e2e-$d" "${BENCH_CMD[@]}" e2e --url "$CAUDAL" --topic "e2e-$d" --rate "$E2E_RATE" --warmup-ms "$E2E_WARMUP_MS" \
-		--duration-ms "$E2E_MS" --record-size 100
-done
-
 # Idle: live heap and CPU with no sockets, then with the sockets open and idle.
+HOLD_MS=$(( (IDLE_WINDOW_S + 60) * 1000 ))
 idle_measure() { # side command...; the command prints OPEN when its sockets are up and holds them
 	local side=$1
 	shift
-	local out=$WORK/logs/$side.idle.log
+	local out=$LOGS/$side.idle.log
 	log "$side: idle"
 	sleep 1
 	local heap0 t0 t1 heap1 from to
@@ -255,7 +206,7 @@ idle_measure() { # side command...; the command prints OPEN when its sockets are
 	sleep 3 # let the handshakes' garbage and the first frames settle
 	t0=$(cpu_ticks); sleep "$IDLE_WINDOW_S"; t1=$(cpu_ticks)
 	heap1=$(live_heap_mib)
-	jcmd "$SERVER_PID" GC.class_histogram 2>/dev/null | head -25 >"$WORK/logs/$side.idle.histogram.txt" || true
+	jcmd "$SERVER_PID" GC.class_histogram 2>/dev/null | head -25 >"$LOGS/$side.idle.histogram.txt" || true
 	touch "$WORK/idle.stop"
 	wait "$gen" || true
 	to=$(date +%s%3N)
@@ -269,141 +220,234 @@ idle_measure() { # side command...; the command prints OPEN when its sockets are
 		echo "load1=$(cut -d' ' -f1 /proc/loadavg)"
 	} >"$RES/$side.idle"
 	rm -f "$WORK/idle.stop"
-	printf '%s\t%s\t%s\n' idle "$from" "$to" >>"$WORK/windows.$side.tsv"
+	printf '%s\t%s\t%s\n' idle "$from" "$to" >>"$WORK/windows.$side.r$ROUND.tsv"
 	tr '\n' ' ' <"$RES/$side.idle" | sed 's/^/  /' >&2
 	echo >&2
 }
-caudal_topic idle 1 0
-HOLD_MS=$(( (IDLE_WINDOW_S + 60) * 1000 ))
-idle_measure caudal "${BENCH_CMD[@]}" idle --ws-url "$WS_IDLE" --count "$IDLE_SOCKETS" --hold-ms "$HOLD_MS" \
-	--stop-file "$WORK/idle.stop"
-log "Stopping Caudal"
-stop_server
+
+# ---------------------------------------------------------------------------------------------
+# Caudal
+CURL=(curl -s --max-time 30)
+CAUDAL_JVM=(-Xmx1g)
+WS_KIND=
+SSE_STATUS=
+caudal_round() {
+	start_round caudal "$1"
+	local port jvm=("${CAUDAL_JVM[@]}")
+	port=$(free_port 18080)
+	CAUDAL=http://127.0.0.1:$port
+	if [[ $PROFILE == 1 ]]; then
+		jvm+=("-XX:StartFlightRecording=filename=$WORK/caudal-r$ROUND.jfr,settings=profile,dumponexit=true")
+	fi
+	log "Starting Caudal on 127.0.0.1:$port (${jvm[*]})"
+	rm -rf "$WORK/caudal-data"
+	mkdir -p "$WORK/caudal-data"
+	java "${jvm[@]}" -jar "$CAUDAL_JAR" --server.address=127.0.0.1 --server.port="$port" \
+		--caudal.data-dir="$WORK/caudal-data" >"$LOGS/caudal.log" 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 1 180); do
+		"${CURL[@]}" -f "$CAUDAL/actuator/health" >/dev/null 2>&1 && break
+		kill -0 "$SERVER_PID" 2>/dev/null || { echo "Caudal did not start; see $LOGS/caudal.log" >&2; exit 1; }
+		sleep 0.5
+	done
+
+	# Both servers are warmed up the same way before anything is measured, so that their JIT
+	# compilers do not charge the first rows: produce in batches of 1 (16 producers) and of 100,
+	# then read it all back. Not measured.
+	if ((SERVER_WARMUP_S > 0)); then
+		log "caudal: warm-up, about $((SERVER_WARMUP_S * 3 / 2)) s, not measured"
+		caudal_topic warmup 1 0
+		{
+			bench produce --url "$CAUDAL" --topic warmup --producers 16 --batch 1 --record-size 100 \
+				--warmup-ms 0 --duration-ms $((SERVER_WARMUP_S * 500))
+			bench produce --url "$CAUDAL" --topic warmup --producers 4 --batch 100 --record-size 100 \
+				--warmup-ms 0 --duration-ms $((SERVER_WARMUP_S * 500)) --max-records 1000000
+			bench fetch --url "$CAUDAL" --topic warmup --partitions 1 --timeout-ms 60000
+		} >"$LOGS/caudal.warmup.log" 2>&1
+	fi
+
+	local s b p d id
+	for s in "${SIZES[@]}"; do for b in "${BATCHES[@]}"; do for p in "${PRODUCERS[@]}"; do
+		for d in fsync nofsync; do
+			id=produce-s$s-b$b-p$p-$d
+			caudal_topic "$id" 1 "$([[ $d == fsync ]] && echo 0 || echo 1000)"
+			measure caudal "$id" "${BENCH_CMD[@]}" produce --url "$CAUDAL" --topic "$id" --producers "$p" --batch "$b" \
+				--record-size "$s" --warmup-ms "$WARMUP_MS" --duration-ms "$ROW_MS" --max-records 100000000
+		done
+	done; done; done
+
+	log "caudal: loading $CONSUME_RECORDS records to read back"
+	caudal_topic consume "$CONSUME_PARTITIONS" 1000
+	bench produce --url "$CAUDAL" --topic consume --producers "$CONSUME_PARTITIONS" --batch 1000 --record-size 100 \
+		--warmup-ms 0 --duration-ms 600000 --max-records "$CONSUME_RECORDS" >"$LOGS/caudal.load.log" 2>&1
+	measure caudal consume-http "${BENCH_CMD[@]}" fetch --url "$CAUDAL" --topic consume --partitions "$CONSUME_PARTITIONS" \
+		--record-size 100 --timeout-ms 300000
+	local ws=ws://127.0.0.1:$port ws_consume ws_idle
+	if [[ -z $WS_KIND ]]; then
+		WS_KIND=$([[ $(bench probe --ws-url "$ws/ws/groups/bench-probe?topics=consume&autoOffsetReset=latest") == yes ]] \
+			&& echo group || echo tail)
+		sed -i "s/^idle\tidle\t[^\t]*/idle\tidle\t$IDLE_SOCKETS idle WebSocket $([[ $WS_KIND == group ]] && echo 'group members' || echo 'topic tails')/" "$ROWS"
+	fi
+	if [[ $WS_KIND == group ]]; then
+		ws_consume="$ws/ws/groups/bench-consume?topics=consume&autoOffsetReset=earliest&credit=10000"
+		ws_idle="$ws/ws/groups/bench-idle?topics=idle&autoOffsetReset=latest"
+	else
+		ws_consume="$ws/ws/topics/consume?from=earliest&credit=10000"
+		ws_idle="$ws/ws/topics/idle?from=latest"
+	fi
+	log "caudal: WebSocket consumers use ${WS_KIND}s ($ws_consume)"
+	measure caudal consume-ws "${BENCH_CMD[@]}" ws-consume --ws-url "$ws_consume" --expected "$CONSUME_RECORDS" --credit 10000 \
+		--record-size 100 --timeout-ms 300000
+	# The event stream is being added to the server: a 200 stream (cut by --max-time) means it is
+	# there; 404, that this build has none and the row is skipped.
+	if [[ -z $SSE_STATUS ]]; then
+		SSE_STATUS=$("${CURL[@]}" --max-time 3 -o /dev/null -w '%{http_code}' -H 'Accept: text/event-stream' \
+			"$CAUDAL/topics/consume/events?from=latest" || true)
+	fi
+	if [[ $SSE_STATUS == 200 ]]; then
+		measure caudal consume-sse "${BENCH_CMD[@]}" sse-consume --sse-url "$CAUDAL/topics/consume/events?from=earliest" \
+			--expected "$CONSUME_RECORDS" --record-size 100 --timeout-ms 300000
+	else
+		log "caudal: no Server-Sent Events row: GET /topics/consume/events answered $SSE_STATUS"
+	fi
+
+	for d in fsync nofsync; do
+		caudal_topic "e2e-$d" 1 "$([[ $d == fsync ]] && echo 0 || echo 1000)"
+		measure caudal "e2e-$d" "${BENCH_CMD[@]}" e2e --url "$CAUDAL" --topic "e2e-$d" --rate "$E2E_RATE" \
+			--warmup-ms "$E2E_WARMUP_MS" --duration-ms "$E2E_MS" --record-size 100
+	done
+
+	caudal_topic idle 1 0
+	idle_measure caudal "${BENCH_CMD[@]}" idle --ws-url "$ws_idle" --count "$IDLE_SOCKETS" --hold-ms "$HOLD_MS" \
+		--stop-file "$WORK/idle.stop"
+	log "Stopping Caudal"
+	stop_server
+}
+caudal_topic() { # name partitions flush.ms
+	local status
+	status=$("${CURL[@]}" -o "$LOGS/topic.out" -w '%{http_code}' -XPOST "$CAUDAL/topics" \
+		-H 'Content-Type: application/json' \
+		-d "{\"name\":\"$1\",\"partitions\":$2,\"config\":{\"flush.ms\":$3}}")
+	[[ $status == 201 ]] || { echo "Creating topic $1 answered $status: $(cat "$LOGS/topic.out")" >&2; exit 1; }
+}
 
 # ---------------------------------------------------------------------------------------------
 # Kafka: one broker, KRaft combined mode, JVM options of Kafka's own start scripts.
-KPORT=$(free_port 19092)
-KCTRL=$(free_port $((KPORT + 1)))
-KDIR=$WORK/kafka
-mkdir -p "$KDIR/data"
-cat >"$KDIR/server.properties" <<EOF
-process.roles=broker,controller
-node.id=1
-controller.quorum.bootstrap.servers=127.0.0.1:$KCTRL
-listeners=PLAINTEXT://127.0.0.1:$KPORT,CONTROLLER://127.0.0.1:$KCTRL
-advertised.listeners=PLAINTEXT://127.0.0.1:$KPORT,CONTROLLER://127.0.0.1:$KCTRL
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$KDIR/data
-num.partitions=1
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-EOF
-KAFKA_LOG4J=(-Dlog4j2.configurationFile="$BENCH/kafka/log4j2.properties")
 TOOL_JVM=(-Xmx512m "${KAFKA_LOG4J[@]}" -Dbench.log.level=WARN -Dbench.log.file="$WORK/logs/kafka-tools.log")
 KAFKA_TOOL=(java "${TOOL_JVM[@]}" -cp "$KAFKA_CP")
 kafka_tool() { "${KAFKA_TOOL[@]}" "$@"; }
-log "Formatting Kafka's storage and starting the broker on 127.0.0.1:$KPORT"
-CLUSTER_ID=$(kafka_tool kafka.tools.StorageTool random-uuid)
-kafka_tool kafka.tools.StorageTool format --standalone -t "$CLUSTER_ID" -c "$KDIR/server.properties" \
-	>"$WORK/logs/kafka-format.log" 2>&1
-java -Xms1g -Xmx1g -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
-	-XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true "${KAFKA_LOG4J[@]}" \
-	-Dbench.log.file="$WORK/logs/kafka-server.log" -cp "$KAFKA_CP" kafka.Kafka "$KDIR/server.properties" \
-	>"$WORK/logs/kafka-server.out" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 180); do
-	grep -q 'Kafka Server started' "$WORK/logs/kafka-server.log" 2>/dev/null && break
-	kill -0 "$SERVER_PID" 2>/dev/null || { echo "Kafka did not start; see $WORK/logs/kafka-server.log" >&2; exit 1; }
-	sleep 0.5
+# The topic config of a durability: with fsync, the broker flushes the log after every append,
+# before it answers, as Caudal does at flush.ms 0; without, Kafka's default.
+kafka_durability() { if [[ $1 == fsync ]]; then echo flush.messages=1; fi; }
+kafka_round() {
+	start_round kafka "$1"
+	local port controller kdir=$WORK/kafka
+	port=$(free_port 19092)
+	controller=$(free_port $((port + 1)))
+	rm -rf "$kdir"
+	mkdir -p "$kdir/data"
+	cat >"$kdir/server.properties" <<-EOF
+		process.roles=broker,controller
+		node.id=1
+		controller.quorum.bootstrap.servers=127.0.0.1:$controller
+		listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
+		advertised.listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
+		controller.listener.names=CONTROLLER
+		inter.broker.listener.name=PLAINTEXT
+		listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+		log.dirs=$kdir/data
+		num.partitions=1
+		offsets.topic.replication.factor=1
+		transaction.state.log.replication.factor=1
+		transaction.state.log.min.isr=1
+		share.coordinator.state.topic.replication.factor=1
+		share.coordinator.state.topic.min.isr=1
+		group.initial.rebalance.delay.ms=0
+	EOF
+	log "Formatting Kafka's storage and starting the broker on 127.0.0.1:$port"
+	local cluster_id
+	cluster_id=$(kafka_tool kafka.tools.StorageTool random-uuid)
+	kafka_tool kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$kdir/server.properties" \
+		>"$LOGS/kafka-format.log" 2>&1
+	java -Xms1g -Xmx1g -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
+		-XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true "${KAFKA_LOG4J[@]}" \
+		-Dbench.log.file="$LOGS/kafka-server.log" -cp "$KAFKA_CP" kafka.Kafka "$kdir/server.properties" \
+		>"$LOGS/kafka-server.out" 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 1 180); do
+		grep -q 'Kafka Server started' "$LOGS/kafka-server.log" 2>/dev/null && break
+		kill -0 "$SERVER_PID" 2>/dev/null || { echo "Kafka did not start; see $LOGS/kafka-server.log" >&2; exit 1; }
+		sleep 0.5
+	done
+	BOOT=127.0.0.1:$port
+
+	if ((SERVER_WARMUP_S > 0)); then
+		log "kafka: warm-up, about $((SERVER_WARMUP_S * 3 / 2)) s, not measured"
+		kafka_topic warmup 1
+		{
+			kafka_gen kafka-produce --bootstrap "$BOOT" --topic warmup --producers 16 --batch 1 --record-size 100 \
+				--warmup-ms 0 --duration-ms $((SERVER_WARMUP_S * 500))
+			kafka_gen kafka-produce --bootstrap "$BOOT" --topic warmup --producers 4 --batch 100 --record-size 100 \
+				--warmup-ms 0 --duration-ms $((SERVER_WARMUP_S * 500)) --max-records 1000000
+			# Reads until nothing more comes for 2 s: the topic's end.
+			kafka_tool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOT" --topic warmup \
+				--num-records 100000000 --group warmup --timeout 2000
+		} >"$LOGS/kafka.warmup.log" 2>&1 || true
+	fi
+
+	# Until 2026-12, these rows ran Kafka's ProducerPerformance, N copies in N threads of one JVM.
+	# That tool makes a new random value for every record, one random draw per byte: 1,024 per
+	# 1 KiB record. With 16 copies busy doing that, the JIT compiler's thread got so little of the
+	# two cores that it compiled the loop only at the end of the row (JFR: 76% of the tool's
+	# samples in ProducerPerformance.generateRandomPayload, its C2 compile 37 s into a 38 s run):
+	# 1 KiB, batch 100, 16 producers measured the load generator, 12,000-32,000 records/s against
+	# 120,000 for one producer, and 158 us of client CPU per record instead of 35. kafka-produce
+	# sends ready-made values, as Caudal's producers send a ready-made body, on the same clock.
+	local s b p d id
+	for s in "${SIZES[@]}"; do for b in "${BATCHES[@]}"; do for p in "${PRODUCERS[@]}"; do
+		for d in fsync nofsync; do
+			id=produce-s$s-b$b-p$p-$d
+			kafka_topic "$id" 1 $(kafka_durability "$d")
+			measure kafka "$id" "${KAFKA_GEN_CMD[@]}" kafka-produce --bootstrap "$BOOT" --topic "$id" --producers "$p" \
+				--batch "$b" --record-size "$s" --warmup-ms "$WARMUP_MS" --duration-ms "$ROW_MS" --max-records 100000000
+		done
+	done; done; done
+
+	log "kafka: loading $CONSUME_RECORDS records to read back"
+	kafka_topic consume "$CONSUME_PARTITIONS"
+	kafka_gen kafka-produce --bootstrap "$BOOT" --topic consume --producers "$CONSUME_PARTITIONS" --batch 1000 \
+		--record-size 100 --warmup-ms 0 --duration-ms 600000 --max-records "$CONSUME_RECORDS" >"$LOGS/kafka.load.log" 2>&1
+	measure kafka consume "${KAFKA_TOOL[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOT" \
+		--topic consume --num-records "$CONSUME_RECORDS" --group bench-consume --timeout 60000
+	# start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+	awk -F', ' 'NF >= 10 && $5 ~ /^[0-9]+$/ { printf "records=%d\nrecordsPerSec=%.1f\nmibPerSec=%.2f\nrebalanceMs=%d\nfetchMs=%d\n",
+		$5, $10, $9, $7, $8 }' "$LOGS/kafka.consume.log" | tail -5 >>"$RES/kafka.consume"
+
+	for d in fsync nofsync; do
+		kafka_topic "e2e-$d" 1 $(kafka_durability "$d")
+		measure kafka "e2e-$d" "${KAFKA_GEN_CMD[@]}" kafka-e2e --bootstrap "$BOOT" --topic "e2e-$d" --rate "$E2E_RATE" \
+			--warmup-ms "$E2E_WARMUP_MS" --duration-ms "$E2E_MS" --record-size 100
+	done
+
+	kafka_topic idle 1
+	idle_measure kafka java -Xmx2g "${KAFKA_LOG4J[@]}" -Dbench.log.level=WARN -Dbench.log.file="$LOGS/kafka-idle.log" \
+		-cp "$KAFKA_CP" "$BENCH/kafka/IdleConsumers.java" --bootstrap "$BOOT" --topic idle --count "$IDLE_SOCKETS" \
+		--hold-ms "$HOLD_MS" --stop-file "$WORK/idle.stop"
+	log "Stopping Kafka"
+	stop_server
+}
+kafka_topic() { # name partitions [topic config key=value]...
+	local name=$1 partitions=$2 config=() c
+	shift 2
+	for c in "$@"; do config+=(--config "$c"); done
+	kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOT" --create --topic "$name" \
+		--partitions "$partitions" --replication-factor 1 "${config[@]}" >>"$LOGS/kafka-topics.log" 2>&1
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+	caudal_round "$round"
+	kafka_round "$round"
 done
-BOOT=127.0.0.1:$KPORT
-kafka_topic() { # name partitions
-	kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOT" --create --topic "$1" \
-		--partitions "$2" --replication-factor 1 >>"$WORK/logs/kafka-topics.log" 2>&1
-}
-
-# Records for a Kafka produce row: enough for about WARMUP+ROW at the rate Kafka reached here
-# (the tool is bounded by a count, not a time); a fifth of them are its warm-up.
-kafka_records() { # size batch producers -> records per producer
-	local s=$1 b=$2 p=$3 rate
-	case "$b" in
-		1) rate=$((p == 1 ? 2000 : 5000)) ;;
-		100) rate=$((p == 1 ? 80000 : 150000)) ;;
-		*) rate=$((p == 1 ? 200000 : 250000)) ;;
-	esac
-	((s > 200)) && rate=$((rate / 4))
-	((b == 1)) && ((s > 200)) && rate=$((rate * 3))
-	[[ $MODE == quick ]] && rate=$((rate / 2))
-	echo $((rate * (WARMUP_MS + ROW_MS) / 1000 / p))
-}
-if ((SERVER_WARMUP_S > 0)); then
-	log "kafka: warm-up, about $((SERVER_WARMUP_S * 3 / 2)) s, not measured"
-	{
-		java "${TOOL_JVM[@]}" -cp "$BENCH_CP:$KAFKA_CP" io.caudal.bench.Bench parallel 16 \
-			org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$BOOT" --topic warmup \
-			--num-records $((SERVER_WARMUP_S * 5000 / 2 / 16)) --record-size 100 --throughput -1 \
-			--command-property acks=all max.in.flight.requests.per.connection=1 batch.size=172 buffer.memory=344 \
-			"client.id=warm-{i}"
-		kafka_tool org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$BOOT" --topic warmup \
-			--num-records $((SERVER_WARMUP_S * 80000 / 2)) --record-size 100 --throughput -1 \
-			--command-property acks=all max.in.flight.requests.per.connection=1 batch.size=11161 buffer.memory=22322
-		kafka_tool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOT" --topic warmup \
-			--num-records $((SERVER_WARMUP_S * 5000 / 2 / 16 * 16 + SERVER_WARMUP_S * 80000 / 2)) --group warmup \
-			--timeout 30000
-	} >"$WORK/logs/kafka.warmup.log" 2>&1 || true
-fi
-for s in "${SIZES[@]}"; do for b in "${BATCHES[@]}"; do for p in "${PRODUCERS[@]}"; do
-	id=produce-s$s-b$b-p$p
-	n=$(kafka_records "$s" "$b" "$p")
-	# One request in flight per producer and at most b records per request, as Caudal's producers;
-	# room for a few batches in the producer's buffer, so that send() waits as Caudal's producers do
-	# instead of queueing 32 MiB of records ahead of the broker; linger.ms at Kafka 4's default (5),
-	# 0 for single records.
-	batch_bytes=$((61 + b * (s + 11)))
-	measure kafka "$id" java "${TOOL_JVM[@]}" -cp "$BENCH_CP:$KAFKA_CP" io.caudal.bench.Bench parallel "$p" \
-		org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$BOOT" --topic "$id" --num-records "$n" \
-		--record-size "$s" --throughput -1 --warmup-records $((n / 5)) --reporting-interval 600000 \
-		--command-property acks=all max.in.flight.requests.per.connection=1 "batch.size=$batch_bytes" \
-		"buffer.memory=$((4 * batch_bytes))" "linger.ms=$((b == 1 ? 0 : 5))" "client.id=perf-{i}"
-	# The tool prints one steady-state line per producer: add the rates, average the percentiles.
-	awk -F', ' '/steady state records sent/ {
-			split($2, r, " "); rate += r[1]; mb = $2; sub(/.*\(/, "", mb); sub(/ MB.*/, "", mb); mbs += mb
-			split($5, a, " "); p50 += a[1]; split($7, c, " "); p99 += c[1]; split($8, d, " "); p999 += d[1]
-			records += $1 + 0; n++ }
-		END { if (n) printf "records=%d\nproducers=%d\nrecordsPerSec=%.1f\nmibPerSec=%.2f\np50Ms=%.1f\np99Ms=%.1f\np999Ms=%.1f\n",
-			records, n, rate, mbs, p50 / n, p99 / n, p999 / n }' "$WORK/logs/kafka.$id.log" >>"$RES/kafka.$id"
-done; done; done
-
-log "kafka: loading $CONSUME_RECORDS records to read back"
-kafka_topic consume "$CONSUME_PARTITIONS"
-kafka_tool org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$BOOT" --topic consume \
-	--num-records "$CONSUME_RECORDS" --record-size 100 --throughput -1 --reporting-interval 600000 \
-	--command-property acks=1 linger.ms=20 batch.size=102400 >"$WORK/logs/kafka.load.log" 2>&1
-measure kafka consume "${KAFKA_TOOL[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOT" \
-	--topic consume --num-records "$CONSUME_RECORDS" --group bench-consume --timeout 60000
-# start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
-awk -F', ' 'NF >= 10 && $5 ~ /^[0-9]+$/ { printf "records=%d\nrecordsPerSec=%.1f\nmibPerSec=%.2f\nrebalanceMs=%d\nfetchMs=%d\n",
-	$5, $10, $9, $7, $8 }' "$WORK/logs/kafka.consume.log" | tail -5 >>"$RES/kafka.consume"
-
-# Kafka's EndToEndLatency is closed loop: one record in flight, produce then poll until it is back.
-measure kafka e2e "${KAFKA_TOOL[@]}" org.apache.kafka.tools.EndToEndLatency --bootstrap-server "$BOOT" --topic e2e \
-	--num-records "$KAFKA_E2E_RECORDS" --producer-acks all --record-size 100
-awk '/^Avg latency/ { printf "avgMs=%s\n", $3 }
-	/^Percentiles/ { gsub(",", ""); printf "p50Ms=%s\np99Ms=%s\np999Ms=%s\n", $4, $7, $10 }' \
-	"$WORK/logs/kafka.e2e.log" >>"$RES/kafka.e2e"
-
-kafka_topic idle 1
-idle_measure kafka java -Xmx2g "${KAFKA_LOG4J[@]}" -Dbench.log.level=WARN -Dbench.log.file="$WORK/logs/kafka-idle.log" \
-	-cp "$KAFKA_CP" "$BENCH/kafka/IdleConsumers.java" --bootstrap "$BOOT" --topic idle --count "$IDLE_SOCKETS" \
-	--hold-ms "$HOLD_MS" --stop-file "$WORK/idle.stop"
-log "Stopping Kafka"
-stop_server
 
 # ---------------------------------------------------------------------------------------------
 # Report
@@ -418,23 +462,24 @@ JDK=$(java -version 2>&1 | sed -n 2p)
 	echo "- Kafka: 4.3.1 from Maven Central, one broker in KRaft combined mode, Kafka's script JVM options (\`-Xms1g -Xmx1g\`, G1)"
 	echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/^Mem/ {print $2}') GiB memory, $JDK, $(uname -sr)"
 	echo "- Load average at start and end: $(cat "$WORK/loadavg.start" 2>/dev/null || true) / $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- Command: \`bench/run.sh$([[ $MODE == quick ]] && echo ' --quick')$([[ $PROFILE == 1 ]] && echo ' --profile')\` ($(( ($(date +%s) - RUN_START) / 60 )) min)"
+	echo "- Command: \`bench/run.sh$([[ $MODE == quick ]] && echo ' --quick') --rounds $ROUNDS$([[ $PROFILE == 1 ]] && echo ' --profile')\` ($(( ($(date +%s) - RUN_START) / 60 )) min)"
 	echo
-	bench report --dir "$WORK" --ws-kind "$WS_KIND" --row-ms "$ROW_MS" --warmup-ms "$WARMUP_MS" --e2e-rate "$E2E_RATE"
+	bench report --dir "$WORK" --rounds "$ROUNDS" --ws-kind "$WS_KIND" --sse-status "$SSE_STATUS" --row-ms "$ROW_MS" \
+		--warmup-ms "$WARMUP_MS" --e2e-rate "$E2E_RATE"
 } >"$OUT"
 
-if [[ $PROFILE == 1 && -f $WORK/caudal.jfr ]]; then
+if [[ $PROFILE == 1 && -f $WORK/caudal-r1.jfr ]]; then
 	{
 		echo
-		echo "## Where Caudal's time goes (JFR, $(basename "$WORK/caudal.jfr"))"
+		echo "## Where Caudal's time goes (JFR of round 1, $(basename "$WORK/caudal-r1.jfr"))"
 		while read -r id; do
-			window=$(awk -v id="$id" '$1 == id {print $2, $3}' "$WORK/windows.caudal.tsv")
+			window=$(awk -v id="$id" '$1 == id {print $2, $3}' "$WORK/windows.caudal.r1.tsv")
 			[[ -n $window ]] || continue
 			read -r from to <<<"$window"
 			echo
 			echo "### $id"
 			echo
-			bench jfr --file "$WORK/caudal.jfr" --from "$from" --to "$to" --top 12
+			bench jfr --file "$WORK/caudal-r1.jfr" --from "$from" --to "$to" --top 12
 		done <"$WORK/profile-rows.txt"
 	} >>"$OUT"
 fi

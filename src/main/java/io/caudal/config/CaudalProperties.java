@@ -21,12 +21,13 @@ import org.springframework.util.unit.DataSize;
  * @param fetch the caps applied to fetch requests
  * @param cors the origins allowed to call from a browser
  * @param websocket the limits of the WebSocket endpoints
+ * @param sse the limits of the event streams
  */
 @ConfigurationProperties("caudal")
 public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @DefaultValue("./data") Path dataDir, @DefaultValue("1000") int maxPartitions,
 		@DefaultValue("16MB") DataSize maxRequestSize, @DefaultValue("2") int logWriterThreads,
 		@DefaultValue("1m") Duration retentionCheckInterval,
-		@DefaultValue Fetch fetch, @DefaultValue Cors cors, @DefaultValue Websocket websocket) {
+		@DefaultValue Fetch fetch, @DefaultValue Cors cors, @DefaultValue Websocket websocket, @DefaultValue Sse sse) {
 
 	/** The storage engines {@code caudal.storage} may name. */
 	public enum StorageEngine {
@@ -78,6 +79,20 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 			@DefaultValue({ "http://localhost:[*]", "http://127.0.0.1:[*]",
 					"http://[::1]:[*]" }) List<String> allowedOriginPatterns,
 			@DefaultValue("5s") Duration rebalanceTimeout, @DefaultValue("5s") Duration autoCommitInterval) {
+	}
+
+	/**
+	 * Limits of the Server-Sent Events streams ({@code /topics/{topic}/events}). A stream holds at most one event
+	 * that its client has not yet read, so it costs at most about {@code maxEventSize} however slowly the client
+	 * reads.
+	 * @param maxStreams the most streams open at once; past it a new one is refused (429 {@code RESOURCE_LIMIT})
+	 * @param maxEventSize the most bytes of records in one event, as encoded (one larger record still goes out alone)
+	 * @param keepAliveInterval how often an idle stream gets a comment line, so proxies keep it open and a client
+	 * that went away is noticed
+	 * @param sendTimeLimit the longest an event may wait to be written; a client that reads no faster is dropped
+	 */
+	public record Sse(@DefaultValue("1000") int maxStreams, @DefaultValue("256KB") DataSize maxEventSize,
+			@DefaultValue("15s") Duration keepAliveInterval, @DefaultValue("30s") Duration sendTimeLimit) {
 	}
 
 }

@@ -6,9 +6,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -25,7 +23,6 @@ import io.caudal.time.Time;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.PartitionRecords;
 import io.caudal.topic.PartitionState;
-import io.caudal.topic.Topic;
 import io.caudal.topic.TopicPartition;
 import io.caudal.topic.TopicService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,6 +67,8 @@ public class GroupCoordinator implements AutoCloseable {
 
 	private final GroupPolls polls;
 
+	private final GroupAdministration administration;
+
 	private ScheduledExecutorService sweeper;
 
 	/**
@@ -84,6 +83,8 @@ public class GroupCoordinator implements AutoCloseable {
 		this.meters = new GroupMeters(this.committed, fetch, meters);
 		this.groups = new Groups(store, topics, this.committed, this.meters, time);
 		this.polls = new GroupPolls(this.groups, fetch, this.committed, time, executor);
+		this.administration = new GroupAdministration(this.groups, this.committed, this.meters, store, topics, fetch,
+				time);
 	}
 
 	/** Loads committed offsets and memberships from the database, without starting the sweep. */
@@ -92,7 +93,7 @@ public class GroupCoordinator implements AutoCloseable {
 		for (StoredGroup stored : this.store.loadGroups()) {
 			this.groups.restore(stored);
 		}
-		dropOffsetsOfDeletedTopics();
+		this.administration.dropOffsetsOfDeletedTopics();
 		logger.info("Restored {} consumer groups.", this.groups.snapshot().size());
 	}
 
@@ -285,19 +286,7 @@ public class GroupCoordinator implements AutoCloseable {
 
 	/** Every group that has members or committed offsets, by id. */
 	public List<GroupSummary> list() {
-		Map<String, ConsumerGroup> inMemory = this.groups.snapshot();
-		Set<String> ids = new TreeSet<>(inMemory.keySet());
-		ids.addAll(this.committed.groups());
-		List<GroupSummary> summaries = new ArrayList<>();
-		for (String groupId : ids) {
-			ConsumerGroup group = inMemory.get(groupId);
-			int members = (group != null) ? group.memberCount() : 0;
-			if (members > 0 || this.committed.hasAny(groupId)) {
-				GroupState state = (group != null && members > 0) ? group.state() : GroupState.EMPTY;
-				summaries.add(new GroupSummary(groupId, state, members));
-			}
-		}
-		return summaries;
+		return this.administration.list();
 	}
 
 	/**
@@ -306,40 +295,7 @@ public class GroupCoordinator implements AutoCloseable {
 	 * @throws CaudalException {@link ErrorCode#GROUP_NOT_FOUND} when it has neither members nor committed offsets
 	 */
 	public GroupDescription describe(String groupId) {
-		GroupDescription members = this.groups.withGroup(groupId, false, () -> null, group -> {
-			GroupMember leader = group.leader();
-			return new GroupDescription(groupId, group.state(), group.generation(),
-					(leader != null) ? leader.memberId() : null, (leader != null) ? leader.config().assignor() : null,
-					group.membersInJoinOrder().stream().map(group::describe).toList(), List.of());
-		});
-		Map<TopicPartition, Long> offsets = this.store.committedOffsets(groupId);
-		if ((members == null || members.members().isEmpty()) && offsets.isEmpty()) {
-			throw GroupErrors.groupNotFound(groupId);
-		}
-		Set<String> topicNames = new TreeSet<>();
-		offsets.keySet().forEach(tp -> topicNames.add(tp.topic()));
-		if (members != null) {
-			members.members().forEach(member -> topicNames.addAll(member.topics()));
-		}
-		List<GroupDescription.PartitionLag> lags = new ArrayList<>();
-		for (String topicName : topicNames) {
-			Topic topic = topicOrNull(topicName);
-			for (int partition = 0; topic != null && partition < topic.partitions(); partition++) {
-				TopicPartition tp = new TopicPartition(topicName, partition);
-				PartitionState state = this.fetch.findState(tp).orElse(null);
-				if (state != null) {
-					Long offset = offsets.get(tp);
-					long end = state.endOffset();
-					lags.add(new GroupDescription.PartitionLag(topicName, partition, offset, end,
-							(offset != null) ? Math.max(0, end - offset) : null));
-				}
-			}
-		}
-		if (members == null) {
-			return new GroupDescription(groupId, GroupState.EMPTY, 0, null, null, List.of(), lags);
-		}
-		return new GroupDescription(groupId, members.state(), members.generation(), members.leader(),
-				members.assignor(), members.members(), lags);
+		return this.administration.describe(groupId);
 	}
 
 	/**
@@ -352,38 +308,7 @@ public class GroupCoordinator implements AutoCloseable {
 	 * {@link ErrorCode#INVALID_REQUEST}
 	 */
 	public List<PartitionOffset> resetOffsets(String groupId, String topic, List<Integer> partitions, String to) {
-		GroupErrors.checkGroupId(groupId);
-		ResetTarget target = ResetTarget.parse(to);
-		Topic described = this.topics.topic(topic);
-		List<Integer> chosen = partitions;
-		if (chosen == null) {
-			chosen = new ArrayList<>();
-			for (int partition = 0; partition < described.partitions(); partition++) {
-				chosen.add(partition);
-			}
-		}
-		else if (chosen.isEmpty() || chosen.stream().anyMatch(Objects::isNull)
-				|| new HashSet<>(chosen).size() != chosen.size()) {
-			throw new CaudalException(ErrorCode.INVALID_REQUEST, "Field 'partitions' must list partition numbers, "
-					+ "each once, or be left out to reset every partition.");
-		}
-		List<PartitionOffset> offsets = new ArrayList<>();
-		for (int partition : new TreeSet<>(chosen)) {
-			TopicPartition tp = new TopicPartition(topic, partition);
-			offsets.add(PartitionOffset.of(tp, target.resolve(tp, this.fetch)));
-		}
-		return this.groups.withGroup(groupId, true, null, group -> {
-			if (group.memberCount() > 0) {
-				throw new CaudalException(ErrorCode.GROUP_NOT_EMPTY, "Group '" + groupId + "' has "
-						+ group.memberCount() + " active members; offsets can be reset only while it has none.");
-			}
-			this.store.resetOffsets(groupId, offsets, this.time.milliseconds());
-			if (this.committed.remember(groupId, offsets)) {
-				this.meters.markStale();
-			}
-			logger.info("{} - Offsets of topic {} reset to {}: {}.", groupId, topic, to, offsets);
-			return offsets;
-		});
+		return this.administration.resetOffsets(groupId, topic, partitions, to);
 	}
 
 	/**
@@ -391,20 +316,7 @@ public class GroupCoordinator implements AutoCloseable {
 	 * @throws CaudalException {@link ErrorCode#GROUP_NOT_FOUND} or {@link ErrorCode#GROUP_NOT_EMPTY}
 	 */
 	public void delete(String groupId) {
-		Boolean deleted = this.groups.withGroup(groupId, false, () -> null, group -> {
-			if (group.memberCount() > 0) {
-				throw new CaudalException(ErrorCode.GROUP_NOT_EMPTY, "Group '" + groupId + "' has "
-						+ group.memberCount() + " active members; only a group without members can be deleted.");
-			}
-			deleteStoredGroup(groupId);
-			this.groups.forget(group);
-			return true;
-		});
-		if (deleted == null) {
-			deleteStoredGroup(groupId);
-		}
-		this.meters.markStale();
-		logger.info("{} - Group deleted with its committed offsets.", groupId);
+		this.administration.delete(groupId);
 	}
 
 	/**
@@ -412,10 +324,7 @@ public class GroupCoordinator implements AutoCloseable {
 	 * topic, so a topic created again under the same name starts without them.
 	 */
 	public void topicDeleted(String topic) {
-		this.store.deleteOffsetsOfTopic(topic);
-		this.committed.forgetTopic(topic);
-		this.meters.markStale();
-		logger.info("Topic {} was deleted; dropped every group's committed offsets for it.", topic);
+		this.administration.topicDeleted(topic);
 	}
 
 	/**
@@ -456,14 +365,6 @@ public class GroupCoordinator implements AutoCloseable {
 		}
 	}
 
-	private void deleteStoredGroup(String groupId) {
-		if (!this.committed.hasAny(groupId)) {
-			throw GroupErrors.groupNotFound(groupId);
-		}
-		this.store.deleteGroup(groupId);
-		this.committed.forgetGroup(groupId);
-	}
-
 	/** The positions delivered to a member in the partitions it owns, revoking ones included. */
 	private List<PartitionOffset> delivered(String groupId, GroupMember member) {
 		return this.groups.withGroup(groupId, false, GroupErrors.unknownMember(groupId, member.memberId()), group -> {
@@ -488,28 +389,6 @@ public class GroupCoordinator implements AutoCloseable {
 								+ "]; nothing was committed.",
 						Map.of("startOffset", state.startOffset(), "endOffset", state.endOffset()));
 			}
-		}
-	}
-
-	/** Offsets restored for topics that no longer exist (a database edited by hand, say) go too. */
-	private void dropOffsetsOfDeletedTopics() {
-		Set<String> existing = new HashSet<>();
-		this.topics.list().forEach(topic -> existing.add(topic.name()));
-		Set<String> gone = new TreeSet<>();
-		this.committed.forEach((groupId, tp) -> {
-			if (!existing.contains(tp.topic())) {
-				gone.add(tp.topic());
-			}
-		});
-		gone.forEach(this::topicDeleted);
-	}
-
-	private Topic topicOrNull(String name) {
-		try {
-			return this.topics.topic(name);
-		}
-		catch (CaudalException ex) {
-			return null;
 		}
 	}
 

@@ -43,25 +43,37 @@ public final class JsonOutput {
 
 	private final OutputStream sink;
 
+	/** Whether raw JSON is written without line breaks, for formats that end a line there (event streams). */
+	private final boolean singleLine;
+
 	private byte[] buffer;
 
 	private int count;
 
 	private long flushed;
 
-	private JsonOutput(OutputStream sink, int bufferBytes) {
+	private JsonOutput(OutputStream sink, int bufferBytes, boolean singleLine) {
 		this.sink = sink;
 		this.buffer = new byte[bufferBytes];
+		this.singleLine = singleLine;
 	}
 
 	/** Output streamed to {@code sink} through a buffer of {@code bufferBytes}; call {@link #flush()} at the end. */
 	public static JsonOutput streaming(OutputStream sink, int bufferBytes) {
-		return new JsonOutput(sink, bufferBytes);
+		return new JsonOutput(sink, bufferBytes, false);
 	}
 
 	/** Output kept in memory, starting with room for {@code initialBytes}; read it with {@link #toByteBuffer()}. */
 	public static JsonOutput inMemory(int initialBytes) {
-		return new JsonOutput(null, Math.max(initialBytes, 16));
+		return new JsonOutput(null, Math.max(initialBytes, 16), false);
+	}
+
+	/**
+	 * Output kept in memory that never holds a line break: the whitespace between tokens of raw JSON (the only place
+	 * a line break can be, strings escape theirs) is written as spaces, which means the same JSON.
+	 */
+	public static JsonOutput singleLine(int initialBytes) {
+		return new JsonOutput(null, Math.max(initialBytes, 16), true);
 	}
 
 	/** The bytes written so far, flushed or not. */
@@ -93,6 +105,13 @@ public final class JsonOutput {
 		}
 		ensure(length);
 		bytes.get(position, this.buffer, this.count, length);
+		if (this.singleLine) {
+			for (int i = this.count; i < this.count + length; i++) {
+				if (this.buffer[i] == '\n' || this.buffer[i] == '\r') {
+					this.buffer[i] = ' ';
+				}
+			}
+		}
 		this.count += length;
 		return this;
 	}

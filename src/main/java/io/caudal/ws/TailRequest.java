@@ -26,25 +26,8 @@ record TailRequest(String topic, FetchPosition from, long credit) {
 	static TailRequest parse(URI uri) {
 		SocketQuery query = SocketQuery.parse(uri, PARAMETERS, "a tail");
 		String from = query.get("from");
-		return new TailRequest(query.name(), (from != null) ? position(from) : new FetchPosition.Latest(),
-				query.credit());
-	}
-
-	private static FetchPosition position(String from) {
-		if (from.equals("earliest")) {
-			return new FetchPosition.Earliest();
-		}
-		if (from.equals("latest")) {
-			return new FetchPosition.Latest();
-		}
-		if (from.startsWith("timestamp:")) {
-			Long timestamp = SocketQuery.wholeNumber(from.substring("timestamp:".length()));
-			if (timestamp != null && timestamp >= 0) {
-				return new FetchPosition.AtTimestamp(timestamp);
-			}
-		}
-		throw SocketQuery.invalid("Parameter 'from' is earliest, latest or timestamp:T with T in epoch milliseconds; '"
-				+ from + "' was given.");
+		FetchPosition start = (from != null) ? FetchPosition.parseStart(from) : new FetchPosition.Latest();
+		return new TailRequest(query.name(), start, query.credit());
 	}
 
 }

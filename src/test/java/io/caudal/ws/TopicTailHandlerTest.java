@@ -8,8 +8,6 @@ import java.util.stream.IntStream;
 
 import io.caudal.support.FakeTime;
 import io.caudal.config.CaudalProperties;
-import io.caudal.error.CaudalException;
-import io.caudal.error.ErrorCode;
 import io.caudal.support.StorageHarness;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;

@@ -8,16 +8,21 @@ import java.util.Arrays;
  * one {@code RESULT key=value …} line on standard output for run.sh to read.
  *
  * <pre>
- * produce      HTTP produce from N producer threads, fixed batch size, for a fixed time
- * fetch        read a topic to its end over HTTP fetch, one reader per partition
- * ws-consume   read a topic over one WebSocket (group member or topic tail) with credit
- * e2e          produce at a fixed rate, time each record until a WebSocket pushes it
- * idle         hold N idle WebSockets (or plain TCP connections) open for a while
- * probe        does the server answer a WebSocket handshake on a path? prints yes or no
- * parallel     run a main class (Kafka's ProducerPerformance) in N threads of one JVM
- * jfr          summarize a JFR recording's execution samples by top frames
- * report       the markdown table and the targets, from run.sh's result files
+ * produce        HTTP produce from N producer threads, fixed batch size, for a fixed time
+ * kafka-produce  the same load to Kafka, one KafkaProducer per thread
+ * fetch          read a topic to its end over HTTP fetch, one reader per partition
+ * ws-consume     read a topic over one WebSocket (group member or topic tail) with credit
+ * sse-consume    read a topic over its Server-Sent Events stream
+ * e2e            produce at a fixed rate, time each record until a WebSocket pushes it
+ * kafka-e2e      the same with a KafkaProducer and a KafkaConsumer
+ * idle           hold N idle WebSockets (or plain TCP connections) open for a while
+ * probe          does the server answer a WebSocket handshake on a path? prints yes or no
+ * jfr            summarize a JFR recording's execution samples by top frames
+ * report         the markdown table and the targets, from run.sh's result files
  * </pre>
+ *
+ * The kafka-* commands need the broker's classpath ({@code bench/kafka/target/kafka.classpath})
+ * after this jar's.
  */
 public final class Bench {
 
@@ -26,7 +31,8 @@ public final class Bench {
 
 	public static void main(String[] args) throws Exception {
 		if (args.length == 0) {
-			System.err.println("usage: Bench produce|fetch|ws-consume|e2e|idle|probe|parallel|jfr [--option value]...");
+			System.err.println("usage: Bench produce|kafka-produce|fetch|ws-consume|sse-consume|e2e|kafka-e2e|idle|probe|jfr|report"
+					+ " [--option value]...");
 			System.exit(2);
 		}
 		String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -35,10 +41,11 @@ public final class Bench {
 			case "kafka-produce" -> KafkaProduce.run(Options.parse(rest));
 			case "fetch" -> FetchConsumer.run(Options.parse(rest));
 			case "ws-consume" -> SocketConsumer.run(Options.parse(rest));
+			case "sse-consume" -> EventStreamConsumer.run(Options.parse(rest));
 			case "e2e" -> EndToEnd.run(Options.parse(rest));
+			case "kafka-e2e" -> KafkaEndToEnd.run(Options.parse(rest));
 			case "idle" -> IdleSockets.run(Options.parse(rest));
 			case "probe" -> Probe.run(Options.parse(rest));
-			case "parallel" -> Parallel.run(rest);
 			case "jfr" -> JfrSummary.run(Options.parse(rest));
 			case "report" -> Report.run(Options.parse(rest));
 			default -> {

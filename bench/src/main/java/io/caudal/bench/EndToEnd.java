@@ -19,14 +19,12 @@ import org.HdrHistogram.Histogram;
 
 /**
  * End-to-end latency: a WebSocket tails the topic from {@code latest}; one record per HTTP request
- * is produced at a fixed rate (open loop: each record's time starts at its scheduled send time, so
- * a stall is not hidden); each record's value carries that time, and its latency is taken when a
- * {@code records} frame brings it back. A warm-up first, not measured. The produce answer's latency
- * is kept too, to tell the write from the push.
+ * is produced on the {@link OpenLoop} schedule; each record's value carries its due time, and its
+ * latency is taken when a {@code records} frame brings it back. A warm-up first, not measured. The
+ * produce answer's latency is kept too, to tell the write from the push. {@link KafkaEndToEnd} is
+ * Kafka's side.
  */
 final class EndToEnd {
-
-	private static final long BASE_NANOS = System.nanoTime();
 
 	static void run(Options options) throws Exception {
 		String url = options.string("url");
@@ -47,30 +45,25 @@ final class EndToEnd {
 		Tail listener = new Tail();
 		WebSocket socket = client.newWebSocketBuilder().buildAsync(tail, listener).get(10, TimeUnit.SECONDS);
 		// The tail takes its position (latest) as the socket opens; start a little after that.
-		long startNanos = System.nanoTime() - BASE_NANOS + 500_000_000L;
+		long startNanos = OpenLoop.now() + 500_000_000L;
 		long measureFrom = startNanos + warmupMs * 1_000_000;
 		listener.measureFrom = measureFrom;
 
 		Histogram answered = Results.histogram();
 		AtomicLong errors = new AtomicLong();
 		AtomicLong inFlight = new AtomicLong();
-		String padding = Results.letters(recordSize, 7);
-		for (long i = 0; i < total; i++) {
-			long scheduled = startNanos + i * periodNanos;
-			long wait;
-			while ((wait = scheduled - (System.nanoTime() - BASE_NANOS)) > 0) {
-				LockSupport.parkNanos(wait);
-			}
-			String value = scheduled + "-";
-			value = value + padding.substring(0, Math.max(0, recordSize - 2 - value.length()));
-			byte[] body = ("{\"records\":[{\"value\":\"" + value + "\"}]}").getBytes(StandardCharsets.UTF_8);
+		// The stored value is the JSON string: its quotes and recordSize - 2 characters.
+		String letters = Results.letters(recordSize, 7);
+		OpenLoop.run(startNanos, periodNanos, total, due -> {
+			byte[] body = ("{\"records\":[{\"value\":\"" + OpenLoop.value(due, letters, recordSize - 2) + "\"}]}")
+				.getBytes(StandardCharsets.UTF_8);
 			HttpRequest request = HttpRequest.newBuilder(produce)
 				.header("Content-Type", "application/json")
 				.timeout(Duration.ofSeconds(30))
 				.POST(HttpRequest.BodyPublishers.ofByteArray(body))
 				.build();
 			inFlight.incrementAndGet();
-			boolean measured = scheduled >= measureFrom;
+			boolean measured = due >= measureFrom;
 			client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
 				inFlight.decrementAndGet();
 				if (failure != null || response.statusCode() != 200) {
@@ -78,11 +71,11 @@ final class EndToEnd {
 				}
 				else if (measured) {
 					synchronized (answered) {
-						Results.record(answered, System.nanoTime() - BASE_NANOS - scheduled);
+						Results.record(answered, OpenLoop.now() - due);
 					}
 				}
 			});
-		}
+		});
 		long deadline = System.nanoTime() + 10_000_000_000L;
 		while ((listener.received < total || inFlight.get() > 0) && System.nanoTime() < deadline) {
 			LockSupport.parkNanos(10_000_000);
@@ -129,8 +122,7 @@ final class EndToEnd {
 		public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
 			this.message.append(data);
 			if (last) {
-				long now = System.nanoTime() - BASE_NANOS;
-				handle(socket, this.message, now);
+				handle(socket, this.message, OpenLoop.now());
 				this.message.setLength(0);
 			}
 			socket.request(1);
@@ -141,13 +133,10 @@ final class EndToEnd {
 			String key = "\"value\":\"";
 			int count = 0;
 			for (int i = indexOf(text, key, 0); i >= 0; i = indexOf(text, key, i + key.length())) {
-				long sent = 0;
-				for (int k = i + key.length(); k < text.length() && Character.isDigit(text.charAt(k)); k++) {
-					sent = sent * 10 + (text.charAt(k) - '0');
-				}
-				if (sent >= this.measureFrom) {
+				long due = OpenLoop.due(text, i + key.length());
+				if (due >= this.measureFrom) {
 					synchronized (this.latency) {
-						Results.record(this.latency, now - sent);
+						Results.record(this.latency, now - due);
 					}
 				}
 				count++;

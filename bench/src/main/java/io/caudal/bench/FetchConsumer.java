@@ -17,12 +17,12 @@ import org.HdrHistogram.Histogram;
 /**
  * Reads every partition of a topic from offset 0 to its end over HTTP fetch, one reader thread per
  * partition, each with one request in flight (as a Kafka consumer fetches all its partitions at
- * once). Records are counted in each answer (its {@code "offset":} fields) and checked against
- * {@code nextOffset}. Bounded by the end offset each answer reports and by {@code timeout-ms}.
+ * once). No more work per record than Kafka's ConsumerPerformance: each answer is taken as bytes
+ * and its records counted from the {@code nextOffset} it ends with (offsets are dense in these
+ * topics), with no parsing and nothing built per record. Bounded by the end offset each answer
+ * reports and by {@code timeout-ms}.
  */
 final class FetchConsumer {
-
-	private static final byte[] OFFSET = "\"offset\":".getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] NEXT_OFFSET = "\"nextOffset\":".getBytes(StandardCharsets.US_ASCII);
 
@@ -128,12 +128,11 @@ final class FetchConsumer {
 					}
 					long next = Results.lastNumberAfter(body, NEXT_OFFSET);
 					long end = Results.lastNumberAfter(body, END_OFFSET);
-					int counted = Results.count(body, body.length, OFFSET);
-					if (counted != next - offset) {
-						throw new IllegalStateException("Fetch from " + offset + " returned " + counted
-								+ " records but nextOffset " + next + ".");
+					if (next <= offset && offset < end) {
+						throw new IllegalStateException("Fetch from offset " + offset + " made no progress: nextOffset "
+								+ next + ", endOffset " + end + ".");
 					}
-					this.records += counted;
+					this.records += next - offset;
 					this.wireBytes += body.length;
 					this.requests++;
 					offset = next;

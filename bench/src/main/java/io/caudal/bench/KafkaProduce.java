@@ -50,13 +50,20 @@ final class KafkaProduce {
 			values[i] = Results.letters(recordSize, i).getBytes(StandardCharsets.US_ASCII);
 		}
 
+		// Connected and with the topic's metadata before the clock starts, as Caudal's HTTP client
+		// needs neither.
+		List<KafkaProducer<byte[], byte[]>> clients = new ArrayList<>();
+		for (int i = 0; i < producers; i++) {
+			KafkaProducer<byte[], byte[]> producer = producer(bootstrap, "bench-producer-" + i, batch, recordSize);
+			producer.partitionsFor(topic);
+			clients.add(producer);
+		}
 		long startNanos = System.nanoTime();
 		long measureFrom = startNanos + warmupMs * 1_000_000;
 		long measureUntil = measureFrom + durationMs * 1_000_000;
 		List<Worker> workers = new ArrayList<>();
 		for (int i = 0; i < producers; i++) {
-			KafkaProducer<byte[], byte[]> producer = producer(bootstrap, "bench-producer-" + i, batch, recordSize);
-			Worker worker = new Worker(producer, topic, values, budget, measureFrom, measureUntil);
+			Worker worker = new Worker(clients.get(i), topic, values, budget, measureFrom, measureUntil);
 			worker.thread = new Thread(worker, "producer-" + i);
 			workers.add(worker);
 			worker.thread.start();

@@ -67,41 +67,6 @@ final class Results {
 		return true;
 	}
 
-	/** Counts the occurrences of an ASCII pattern in {@code text}. */
-	static int count(CharSequence text, String pattern) {
-		int count = 0;
-		int length = text.length() - pattern.length();
-		outer: for (int i = 0; i <= length; i++) {
-			for (int j = 0; j < pattern.length(); j++) {
-				if (text.charAt(i + j) != pattern.charAt(j)) {
-					continue outer;
-				}
-			}
-			count++;
-			i += pattern.length() - 1;
-		}
-		return count;
-	}
-
-	/** Counts the occurrences of an ASCII pattern in UTF-8 bytes. */
-	static int count(byte[] bytes, int length, byte[] pattern) {
-		int count = 0;
-		int last = length - pattern.length;
-		outer: for (int i = 0; i <= last; i++) {
-			if (bytes[i] != pattern[0]) {
-				continue;
-			}
-			for (int j = 1; j < pattern.length; j++) {
-				if (bytes[i + j] != pattern[j]) {
-					continue outer;
-				}
-			}
-			count++;
-			i += pattern.length - 1;
-		}
-		return count;
-	}
-
 	/** The whole number that follows the last occurrence of {@code key} (e.g. {@code "nextOffset":}). */
 	static long lastNumberAfter(byte[] bytes, byte[] key) {
 		outer: for (int i = bytes.length - key.length; i >= 0; i--) {

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Reads {@code expected} records over one WebSocket ({@code /ws/groups/…} as a group member, or
  * {@code /ws/topics/…} as a tail), keeping the server's credit topped up: each {@code records}
  * frame's records are counted and given back as credit once half the initial grant has been read.
+ * No more work per record than Kafka's ConsumerPerformance: the text is scanned as it arrives for
+ * the records' {@code "offset":} keys ({@link PatternCounter}), never parsed or copied whole.
  * Bounded by the expected count and by {@code timeout-ms}.
  */
 final class SocketConsumer {
@@ -33,13 +35,14 @@ final class SocketConsumer {
 			.connectTimeout(Duration.ofSeconds(5))
 			.buildAsync(uri, listener)
 			.get(10, TimeUnit.SECONDS);
-		boolean complete = listener.done.await(timeoutMs, TimeUnit.MILLISECONDS);
+		boolean complete = listener.done.await(timeoutMs, TimeUnit.MILLISECONDS) && listener.failure.get() == null
+				&& listener.records >= expected;
 		double seconds = (listener.lastRecordNanos - start) / 1e9;
 		socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("records", listener.records);
 		result.put("frames", listener.frames);
-		result.put("complete", complete && listener.failure.get() == null);
+		result.put("complete", complete);
 		result.put("seconds", String.format("%.3f", seconds));
 		result.put("recordsPerSec", Results.fixed(listener.records / seconds));
 		result.put("mibPerSec", String.format("%.2f", listener.records * (double) recordSize / seconds / (1 << 20)));
@@ -53,11 +56,22 @@ final class SocketConsumer {
 
 	private static final class Listener implements WebSocket.Listener {
 
+		private static final String RECORDS = "{\"type\":\"records\"";
+
+		private static final String ERROR = "{\"type\":\"error\"";
+
+		/** Enough of a message's start to tell its type, and to quote an error. */
+		private static final int HEAD_CHARS = 200;
+
 		private final long expected;
 
 		private final long grant;
 
-		private final StringBuilder message = new StringBuilder();
+		private final PatternCounter offsets = new PatternCounter("\"offset\":");
+
+		private final StringBuilder head = new StringBuilder(HEAD_CHARS);
+
+		private long messageRecords;
 
 		private CompletableFuture<WebSocket> sending;
 
@@ -88,29 +102,32 @@ final class SocketConsumer {
 
 		@Override
 		public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-			this.message.append(data);
+			if (this.head.length() < HEAD_CHARS) {
+				this.head.append(data, 0, Math.min(data.length(), HEAD_CHARS - this.head.length()));
+			}
+			this.messageRecords += this.offsets.count(data);
+			this.chars += data.length();
 			if (last) {
-				handle(socket, this.message);
-				this.message.setLength(0);
+				handle(socket);
+				this.head.setLength(0);
+				this.messageRecords = 0;
 			}
 			socket.request(1);
 			return null;
 		}
 
-		private void handle(WebSocket socket, CharSequence text) {
+		private void handle(WebSocket socket) {
 			this.frames++;
-			this.chars += text.length();
-			if (!Results.startsWith(text, "{\"type\":\"records\"")) {
-				if (Results.startsWith(text, "{\"type\":\"error\"")) {
-					this.failure.set(text.toString());
+			if (!Results.startsWith(this.head, RECORDS)) {
+				if (Results.startsWith(this.head, ERROR)) {
+					this.failure.set(this.head.toString());
 					this.done.countDown();
 				}
 				return;
 			}
-			int count = Results.count(text, "\"offset\":");
-			this.records += count;
+			this.records += this.messageRecords;
 			this.lastRecordNanos = System.nanoTime();
-			this.ungranted += count;
+			this.ungranted += this.messageRecords;
 			if (this.records >= this.expected) {
 				this.done.countDown();
 			}

@@ -1,0 +1,57 @@
+package io.caudal.sse;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /topics/{topic}/events}: a topic's records pushed as Server-Sent Events, for clients with nothing but
+ * HTTP ({@code curl -N}, a browser's {@code EventSource}). Thin: it hands the request to {@link EventStreams}.
+ */
+@RestController
+@Tag(name = "Records")
+class EventStreamController {
+
+	private final EventStreams streams;
+
+	EventStreamController(EventStreams streams) {
+		this.streams = streams;
+	}
+
+	@GetMapping("/topics/{topic}/events")
+	@Operation(summary = "Follow a topic as Server-Sent Events",
+			description = "Answers text/event-stream: each `event: records` carries `data:` in the fetch shape "
+					+ "(`{\"records\":[…]}`) and an `id:` that encodes every partition's next offset. Reconnecting "
+					+ "with `Last-Event-ID` (as EventSource does) resumes exactly after the last event received, on "
+					+ "any node and after a restart. The stream starts with an id alone, so a reconnect before the "
+					+ "first records resumes there too. `event: skip` reports records retention deleted before the "
+					+ "stream reached them; `event: error` ends the stream (its topic was deleted). Partitions added "
+					+ "to the topic are read from their start. Idle streams get a `: keep-alive` comment every 15 s.")
+	@ApiResponse(responseCode = "200", description = "The stream",
+			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
+	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: a bad `from` or `Last-Event-ID`")
+	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
+	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: caudal.sse.max-streams streams are open")
+	void events(@Parameter(example = "orders") @PathVariable String topic,
+			@Parameter(description = "Where each partition starts without `Last-Event-ID`: earliest, latest "
+					+ "(default) or timestamp:T (epoch ms)", example = "earliest") @RequestParam(
+							required = false) String from,
+			@Parameter(description = "The id of the last event received, to resume after it") @RequestHeader(
+					name = "Last-Event-ID", required = false) String lastEventId,
+			HttpServletRequest request, HttpServletResponse response) {
+		this.streams.open(topic, from, lastEventId, request, response);
+	}
+
+}
