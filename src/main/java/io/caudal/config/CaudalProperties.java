@@ -24,8 +24,9 @@ import org.springframework.util.unit.DataSize;
  * @param sse the limits of the event streams
  */
 @ConfigurationProperties("caudal")
-public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @DefaultValue("./data") Path dataDir, @DefaultValue("1000") int maxPartitions,
-		@DefaultValue("16MB") DataSize maxRequestSize, @DefaultValue("2") int logWriterThreads,
+public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @DefaultValue("./data") Path dataDir,
+		@DefaultValue("1000") int maxPartitions, @DefaultValue("16MB") DataSize maxRequestSize,
+		@DefaultValue("2") int logWriterThreads,
 		@DefaultValue("1m") Duration retentionCheckInterval,
 		@DefaultValue Fetch fetch, @DefaultValue Cors cors, @DefaultValue Websocket websocket, @DefaultValue Sse sse) {
 

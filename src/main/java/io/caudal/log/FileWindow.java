@@ -4,13 +4,15 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.function.IntSupplier;
 
 /**
  * Positional reads through a window buffer, so that walking many small batches costs one read per window
- * instead of two per batch. The window starts at the given size and doubles at each refill up to its maximum.
- * A window whose slices are kept by the caller ({@code keepsSlices}) is never overwritten: each refill reads into
- * a new buffer, so a slice stays valid as long as it is referenced. Otherwise a slice stays valid until the next
- * call. Not thread-safe: one per read.
+ * instead of two per batch. Each refill reads as many bytes as the caller says it still wants from there (at
+ * least the slice asked for), so a read copies about what it returns, not a fixed or doubling window. A window
+ * whose slices are kept by the caller ({@code keepsSlices}) is never overwritten: each refill reads into a new
+ * buffer, so a slice stays valid as long as it is referenced. Otherwise a slice stays valid until the next call.
+ * Not thread-safe: one per read.
  */
 final class FileWindow {
 
@@ -18,26 +20,27 @@ final class FileWindow {
 
 	private final int limit;
 
-	private final int maxWindowBytes;
+	private final IntSupplier wantedBytes;
 
 	private final boolean keepsSlices;
-
-	private int windowBytes;
 
 	private ByteBuffer buffer;
 
 	private int start;
 
-	FileWindow(FileChannel channel, int limit, int initialWindowBytes, int maxWindowBytes, boolean keepsSlices) {
+	/**
+	 * @param limit the end of what may be read
+	 * @param wantedBytes asked at each refill: how many bytes the caller expects to read from there on
+	 */
+	FileWindow(FileChannel channel, int limit, IntSupplier wantedBytes, boolean keepsSlices) {
 		this.channel = channel;
 		this.limit = limit;
-		this.windowBytes = initialWindowBytes;
-		this.maxWindowBytes = maxWindowBytes;
+		this.wantedBytes = wantedBytes;
 		this.keepsSlices = keepsSlices;
 	}
 
 	/** The buffer the last slice came from. */
-	ByteBuffer windowBytes() {
+	ByteBuffer window() {
 		return this.buffer;
 	}
 
@@ -45,7 +48,7 @@ final class FileWindow {
 	ByteBuffer slice(int position, int length) throws IOException {
 		if (this.buffer == null || position < this.start
 				|| (long) position + length > (long) this.start + this.buffer.limit()) {
-			int bytes = Math.min(Math.max(length, this.windowBytes), this.limit - position);
+			int bytes = Math.min(Math.max(length, this.wantedBytes.getAsInt()), this.limit - position);
 			if (this.buffer == null || this.keepsSlices || this.buffer.capacity() < bytes) {
 				this.buffer = ByteBuffer.allocate(bytes);
 			}
@@ -58,7 +61,6 @@ final class FileWindow {
 			}
 			this.buffer.flip();
 			this.start = position;
-			this.windowBytes = Math.min(this.windowBytes * 2, this.maxWindowBytes);
 		}
 		return this.buffer.duplicate()
 			.position(position - this.start)

@@ -302,21 +302,23 @@ final class LogSegment {
 
 	/**
 	 * Adds the published batches holding records from {@code fromOffset} on to {@code collector} until it is full
-	 * (any thread). Checks the CRC of every batch it takes. The first read window is sized from the records and
-	 * bytes the collector still wants and this segment's bytes per record, so that a read copies about what it
-	 * returns; later windows double.
+	 * (any thread). Checks the CRC of every batch it takes. Each read window is sized from the records and bytes the
+	 * collector still wants and this segment's bytes per record, so that a read copies about what it returns.
 	 * @throws CorruptRecordException if a batch fails its checks
 	 */
 	void read(long fromOffset, RecordCollector collector) throws IOException {
 		State state = this.published;
 		int limit = state.size();
 		int position = this.offsetIndex.lookup(fromOffset);
-		long records = Math.max(1, state.nextOffset() - this.baseOffset);
-		long bytesPerRecord = Math.max(1, limit / records);
-		long wanted = Math.min(collector.remainingRecords() * bytesPerRecord, collector.remainingBytes() + bytesPerRecord)
-				+ RecordBatches.HEADER_SIZE + INDEX_SLACK_BYTES;
-		int window = (int) Math.max(MIN_READ_WINDOW_BYTES, Math.min(wanted, MAX_READ_WINDOW_BYTES));
-		FileWindow reader = new FileWindow(this.channel, limit, window, MAX_READ_WINDOW_BYTES, true);
+		long bytesPerRecord = Math.max(1, limit / Math.max(1, state.nextOffset() - this.baseOffset));
+		// The first window also covers the batches between the index entry and the offset wanted.
+		int[] slack = { INDEX_SLACK_BYTES };
+		FileWindow reader = new FileWindow(this.channel, limit, () -> {
+			long wanted = Math.min(collector.remainingRecords() * bytesPerRecord,
+					collector.remainingBytes() + bytesPerRecord) + RecordBatches.HEADER_SIZE + slack[0];
+			slack[0] = 0;
+			return (int) Math.max(MIN_READ_WINDOW_BYTES, Math.min(wanted, MAX_READ_WINDOW_BYTES));
+		}, true);
 		while (position < limit && !collector.isFull()) {
 			BatchHeader header = header(reader, position, limit);
 			if (header.baseOffset() >= collector.endOffset()) {
@@ -325,7 +327,7 @@ final class LogSegment {
 			if (header.lastOffset() >= fromOffset) {
 				ByteBuffer batch = validBatch(reader, position, header);
 				try {
-					collector.offer(batch, reader.windowBytes());
+					collector.offer(batch, reader.window());
 				}
 				catch (CorruptRecordException ex) {
 					throw corrupt(position, ex);
@@ -348,7 +350,7 @@ final class LogSegment {
 		}
 		TimestampOffset before = this.timeIndex.lastBefore(timestamp);
 		long fromOffset = (before != null) ? before.offset() + 1 : this.baseOffset;
-		FileWindow reader = new FileWindow(this.channel, state.size(), SCAN_WINDOW_BYTES, SCAN_WINDOW_BYTES, false);
+		FileWindow reader = new FileWindow(this.channel, state.size(), () -> SCAN_WINDOW_BYTES, false);
 		int position = this.offsetIndex.lookup(fromOffset);
 		while (position < state.size()) {
 			BatchHeader header = header(reader, position, state.size());
@@ -496,7 +498,7 @@ final class LogSegment {
 
 	/** Walks the batches in {@code [from, to)}, checking framing and, if asked, CRCs. */
 	private ScanResult scan(int from, int to, boolean checkCrc, BatchVisitor visitor) throws IOException {
-		FileWindow reader = new FileWindow(this.channel, to, SCAN_WINDOW_BYTES, SCAN_WINDOW_BYTES, false);
+		FileWindow reader = new FileWindow(this.channel, to, () -> SCAN_WINDOW_BYTES, false);
 		int position = from;
 		while (position < to) {
 			if (to - position < RecordBatches.HEADER_SIZE) {

@@ -281,7 +281,8 @@ final class EventStream implements WriteListener, AsyncListener {
 	 * them. The tail's positions move past exactly the records written.
 	 */
 	private ByteBuffer recordsEvent(List<PartitionRecords> reads, long maxBytes) {
-		JsonOutput event = JsonOutput.singleLine((int) Math.min(maxBytes + 1024, 16 * 1024));
+		long expected = Math.min(maxBytes, RecordEncoder.estimatedBytes(reads));
+		JsonOutput event = JsonOutput.singleLine((int) Math.min(expected + 1024, Integer.MAX_VALUE - 8));
 		event.raw(RECORDS_EVENT);
 		int written = 0;
 		long limit = RECORDS_EVENT.length + maxBytes;

@@ -2,6 +2,7 @@ package io.caudal.topic;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -45,10 +46,25 @@ public final class RecordEncoder {
 
 	private static final byte[] NULL = ascii("null");
 
+	/**
+	 * About what a record's JSON adds to its key, value and header bytes: the field names and numbers of a record of
+	 * a short topic name. For sizing buffers, not for limits.
+	 */
+	private static final int TYPICAL_OVERHEAD_BYTES = 110;
+
 	private final MeterRegistry meters;
 
 	public RecordEncoder(MeterRegistry meters) {
 		this.meters = meters;
+	}
+
+	/** About how many bytes these records take as JSON, so that an output can be sized once. */
+	public static long estimatedBytes(List<PartitionRecords> reads) {
+		long bytes = 0;
+		for (PartitionRecords read : reads) {
+			bytes += read.sizeInBytes() + (long) read.count() * TYPICAL_OVERHEAD_BYTES;
+		}
+		return bytes;
 	}
 
 	/**

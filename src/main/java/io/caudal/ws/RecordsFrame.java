@@ -24,15 +24,13 @@ record RecordsFrame(ByteBuffer bytes, int records, List<RecordEncoder.Written> w
 
 	private static final byte[] END = "]}".getBytes(StandardCharsets.US_ASCII);
 
-	/** The first buffer of a frame; it grows as records are written. */
-	private static final int INITIAL_BYTES = 16 * 1024;
-
 	/**
 	 * Writes as many of the records as fit in {@code maxBytes}, in order; the first record is written whatever its
 	 * size, so that a large record still goes out.
 	 */
 	static RecordsFrame encode(RecordEncoder encoder, List<PartitionRecords> reads, long maxBytes) {
-		JsonOutput out = JsonOutput.inMemory((int) Math.min(maxBytes + END.length, INITIAL_BYTES));
+		long expected = Math.min(maxBytes, RecordEncoder.estimatedBytes(reads));
+		JsonOutput out = JsonOutput.inMemory((int) Math.min(expected + 256, Integer.MAX_VALUE - 8));
 		out.raw(START);
 		long limit = maxBytes - END.length;
 		List<RecordEncoder.Written> written = new ArrayList<>(reads.size());
