@@ -326,6 +326,13 @@ final class ConsumerGroup {
 		});
 	}
 
+	/** A call from the member lets go of what it was told to give up, unless it releases explicitly. */
+	void releaseOnCall(GroupMember member) {
+		if (!member.listener().releasesExplicitly()) {
+			release(member);
+		}
+	}
+
 	/** Lets go of the partitions the member was told to give up in an earlier answer. */
 	void release(GroupMember member) {
 		release(member, null);

@@ -155,7 +155,7 @@ public class GroupCoordinator implements AutoCloseable {
 		return this.groups.withGroup(groupId, false, GroupErrors.unknownMember(groupId, memberId), group -> {
 			GroupMember member = GroupErrors.member(group, memberId);
 			member.touch(this.time.nanoseconds(), 0);
-			releaseOnCall(group, member);
+			group.releaseOnCall(member);
 			this.groups.settle(group);
 			return group.answer(member);
 		});
@@ -356,13 +356,6 @@ public class GroupCoordinator implements AutoCloseable {
 	long lockRounds(String groupId) {
 		ConsumerGroup group = this.groups.snapshot().get(groupId);
 		return (group != null) ? group.lockRounds() : 0;
-	}
-
-	/** A call from the member lets go of what it was told to give up, unless it releases explicitly. */
-	static void releaseOnCall(ConsumerGroup group, GroupMember member) {
-		if (!member.listener().releasesExplicitly()) {
-			group.release(member);
-		}
 	}
 
 	/** The positions delivered to a member in the partitions it owns, revoking ones included. */

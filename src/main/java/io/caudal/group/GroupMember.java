@@ -37,8 +37,6 @@ final class GroupMember {
 
 	private List<TopicPartition> lastAssignment = List.of();
 
-	private long notifications;
-
 	private final Set<Runnable> wakeups = new LinkedHashSet<>();
 
 	/**
@@ -143,11 +141,6 @@ final class GroupMember {
 		this.lastAssignment = List.copyOf(assignment);
 	}
 
-	/** Counts notifications, so a poll can tell that one came between its look and its wait. */
-	long notifications() {
-		return this.notifications;
-	}
-
 	/** Runs once at the next notification. */
 	void addWakeup(Runnable wakeup) {
 		this.wakeups.add(wakeup);
@@ -157,9 +150,8 @@ final class GroupMember {
 		this.wakeups.remove(wakeup);
 	}
 
-	/** Counts a notification and hands back the wakeups waiting for it. */
+	/** Hands back the wakeups waiting for the member's next news, forgetting them. */
 	List<Runnable> notified() {
-		this.notifications++;
 		List<Runnable> due = new ArrayList<>(this.wakeups);
 		this.wakeups.clear();
 		return due;

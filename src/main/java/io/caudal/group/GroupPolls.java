@@ -76,7 +76,7 @@ final class GroupPolls {
 				member.addWakeup(wakeup);
 			}
 			member.touch(this.time.nanoseconds(), waitMs);
-			GroupCoordinator.releaseOnCall(group, member);
+			group.releaseOnCall(member);
 			this.groups.settle(group);
 			List<TopicPartition> readable = group.readable(member);
 			int first = readable.isEmpty() ? 0 : member.nextReadCursor() % readable.size();

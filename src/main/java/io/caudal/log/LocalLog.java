@@ -74,10 +74,6 @@ final class LocalLog {
 		return this.logEndOffset;
 	}
 
-	int segmentCount() {
-		return this.segments.size();
-	}
-
 	/** The bytes of record batches held, over all segments (any thread). */
 	long sizeInBytes() {
 		long bytes = 0;

@@ -62,11 +62,6 @@ public final class RecordWait {
 		}
 	}
 
-	/** Whether the wait is over: woken or cancelled. */
-	public boolean isDone() {
-		return this.done.get();
-	}
-
 	private void fire() {
 		if (this.done.compareAndSet(false, true)) {
 			cancelRegistrations();

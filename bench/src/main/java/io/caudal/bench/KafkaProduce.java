@@ -99,14 +99,19 @@ final class KafkaProduce {
 
 	private static KafkaProducer<byte[], byte[]> producer(String bootstrap, String clientId, int batch, int recordSize) {
 		int batchBytes = batchBytes(batch, recordSize);
+		// The producer gives a new batch batch.size bytes, or its upper bound of one record if that is
+		// more (at most 21 bytes of lengths and deltas): so for a batch of one record.
+		int allocatedBytes = Math.max(batchBytes,
+				BATCH_HEADER_BYTES + 21 + varintBytes(-1) + varintBytes(recordSize) + recordSize + varintBytes(0));
 		Properties config = new Properties();
 		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
 		config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
 		config.put(ProducerConfig.ACKS_CONFIG, "all");
 		config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
 		config.put(ProducerConfig.BATCH_SIZE_CONFIG, batchBytes);
-		config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * batchBytes);
-		// A batch leaves because it is full, never because it waited: not even at Kafka 4's default of 5 ms.
+		config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * allocatedBytes);
+		// A batch leaves because it is full or the next one has begun, never because it waited: not
+		// even Kafka 4's default of 5 ms.
 		config.put(ProducerConfig.LINGER_MS_CONFIG, 1000);
 		return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
 	}
