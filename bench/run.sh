@@ -5,7 +5,7 @@
 # other side's. Writes bench/results/<date>-<commit>.md.
 #
 #   bench/run.sh              the full run, 3 rounds (about 45 minutes on 2 cores)
-#   bench/run.sh --quick      a smoke run of every workload, 1 round (about 3 minutes once built)
+#   bench/run.sh --quick      a smoke run of every workload, 1 round (about 4 minutes once built)
 #   bench/run.sh --rounds N   N rounds instead
 #   bench/run.sh --profile    also record Caudal with JFR and print where the time goes (round 1)
 #   bench/run.sh --no-build   use the jars and classpath already built
@@ -298,8 +298,8 @@ caudal_round() {
 	log "caudal: WebSocket consumers use ${WS_KIND}s ($ws_consume)"
 	measure caudal consume-ws "${BENCH_CMD[@]}" ws-consume --ws-url "$ws_consume" --expected "$CONSUME_RECORDS" --credit 10000 \
 		--record-size 100 --timeout-ms 300000
-	# The event stream is being added to the server: a 200 stream (cut by --max-time) means it is
-	# there; 404, that this build has none and the row is skipped.
+	# A 200 stream (cut off by --max-time) means the server has the event stream; a 404 on this
+	# existing topic, that the build has none: the row is skipped.
 	if [[ -z $SSE_STATUS ]]; then
 		SSE_STATUS=$("${CURL[@]}" --max-time 3 -o /dev/null -w '%{http_code}' -H 'Accept: text/event-stream' \
 			"$CAUDAL/topics/consume/events?from=latest" || true)
@@ -395,14 +395,14 @@ kafka_round() {
 		} >"$LOGS/kafka.warmup.log" 2>&1 || true
 	fi
 
-	# Until 2026-12, these rows ran Kafka's ProducerPerformance, N copies in N threads of one JVM.
-	# That tool makes a new random value for every record, one random draw per byte: 1,024 per
-	# 1 KiB record. With 16 copies busy doing that, the JIT compiler's thread got so little of the
-	# two cores that it compiled the loop only at the end of the row (JFR: 76% of the tool's
-	# samples in ProducerPerformance.generateRandomPayload, its C2 compile 37 s into a 38 s run):
-	# 1 KiB, batch 100, 16 producers measured the load generator, 12,000-32,000 records/s against
-	# 120,000 for one producer, and 158 us of client CPU per record instead of 35. kafka-produce
-	# sends ready-made values, as Caudal's producers send a ready-made body, on the same clock.
+	# The produce rows use kafka-produce, not Kafka's ProducerPerformance in N threads of one JVM as
+	# they did: that tool draws a new random value for every record, one random number per byte.
+	# At 1 KiB, 16 copies of that loop kept the JIT compiler's thread off the 2 cores, and the loop
+	# ran interpreted for most of the row (JFR: 85% of the tool's samples in it; its C2 compile came
+	# 37 s into a 38 s run, the broker busy 6 s of them): "1 KiB, batch 100, 16 producers" measured
+	# the load generator, 12,000-32,000 records/s where one producer gave 127,000.
+	# kafka-produce sends ready-made values, as Caudal's producers send a ready-made body, in
+	# Caudal's warm-up and window.
 	local s b p d id
 	for s in "${SIZES[@]}"; do for b in "${BATCHES[@]}"; do for p in "${PRODUCERS[@]}"; do
 		for d in fsync nofsync; do

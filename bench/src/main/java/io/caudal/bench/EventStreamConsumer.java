@@ -18,8 +18,9 @@ import java.util.stream.Stream;
  * {@code records} whose {@code data:} line is the fetch shape, {@code {"records":[…]}}. The stream
  * is read line by line, and a records event's records are counted by their {@code "offset":} keys
  * ({@link PatternCounter}), when the blank line that ends the event comes: one string per line,
- * nothing parsed or built per record, as {@link SocketConsumer}. Other events and fields
- * ({@code id:}, comments) are skipped. Bounded by the expected count and by {@code timeout-ms}.
+ * nothing parsed or built per record, as {@link SocketConsumer}. An {@code error} event ends the
+ * read; other events ({@code skip}) and fields ({@code id:}, comments) are passed over. Bounded by
+ * the expected count and by {@code timeout-ms}.
  */
 final class EventStreamConsumer {
 
@@ -69,9 +70,12 @@ final class EventStreamConsumer {
 
 		private final PatternCounter offsets = new PatternCounter("\"offset\":");
 
-		private boolean recordsEvent;
+		/** The current event's type: "message" until an {@code event:} field says otherwise. */
+		private String eventType = "message";
 
 		private long eventRecords;
+
+		private String eventData;
 
 		final CountDownLatch done = new CountDownLatch(1);
 
@@ -93,10 +97,10 @@ final class EventStreamConsumer {
 		@Override
 		public void run() {
 			try {
-				while (this.records < this.expected && this.lines.hasNext()) {
+				while (this.records < this.expected && this.failure == null && this.lines.hasNext()) {
 					line(this.lines.next());
 				}
-				if (this.records < this.expected) {
+				if (this.records < this.expected && this.failure == null) {
 					this.failure = "the server ended it";
 				}
 			}
@@ -108,24 +112,39 @@ final class EventStreamConsumer {
 			}
 		}
 
-		/** A field is "name: value" or "name:value" (the space is optional); a blank line ends the event. */
+		/** A field is "name: value" or "name:value", the event before the data; a blank line ends the event. */
 		private void line(String line) {
 			this.chars += line.length() + 1;
 			if (line.isEmpty()) {
-				if (this.recordsEvent) {
+				dispatch();
+			}
+			else if (line.startsWith("data:")) {
+				if (this.eventType.equals("records")) {
+					this.eventRecords += this.offsets.count(line);
+				}
+				else {
+					this.eventData = line;
+				}
+			}
+			else if (line.startsWith("event:")) {
+				this.eventType = line.substring(line.startsWith("event: ") ? 7 : 6);
+			}
+		}
+
+		private void dispatch() {
+			switch (this.eventType) {
+				case "records" -> {
 					this.records += this.eventRecords;
 					this.events++;
 					this.lastRecordNanos = System.nanoTime();
 				}
-				this.recordsEvent = false;
-				this.eventRecords = 0;
+				case "error" -> this.failure = "the server sent an error event: " + this.eventData;
+				default -> {
+				}
 			}
-			else if (line.startsWith("data:")) {
-				this.eventRecords += this.offsets.count(line);
-			}
-			else if (line.startsWith("event:")) {
-				this.recordsEvent = line.equals("event: records") || line.equals("event:records");
-			}
+			this.eventType = "message";
+			this.eventRecords = 0;
+			this.eventData = null;
 		}
 
 	}

@@ -49,10 +49,10 @@ final class Report {
 
 	}
 
-	/** One side's results for one row, a key=value map per round that ran it. */
+	/** One side's results for one row, a key=value map per round (empty if the round has none). */
 	record Runs(List<Map<String, String>> rounds) {
 
-		/** The median of the rounds' numbers for {@code key}; NaN if none has one. */
+		/** The median of the rounds' numbers for {@code key}, leaving out rounds without; NaN if none has one. */
 		double median(String key) {
 			List<Double> values = numbers(key);
 			if (values.isEmpty()) {
@@ -72,12 +72,9 @@ final class Report {
 					+ ")";
 		}
 
-		/** Each round's value of {@code key}, in round order. */
+		/** Each round's value of {@code key}, in round order, "—" for a round without. */
 		String each(String key) {
-			String values = this.rounds.stream()
-				.map(r -> r.getOrDefault(key, "—"))
-				.collect(Collectors.joining(", "));
-			return values.isEmpty() ? "—" : values;
+			return this.rounds.stream().map(r -> r.getOrDefault(key, "—")).collect(Collectors.joining(", "));
 		}
 
 		private List<Double> numbers(String key) {
@@ -130,15 +127,17 @@ final class Report {
 		String sseStatus = options.string("sse-status", "200");
 		System.out.println(((this.rounds == 1) ? "One round: each number is from a single run. "
 				: this.rounds + " rounds, Caudal then Kafka in each: each number is the median of the " + this.rounds
-						+ " runs, (low–high) their spread, and the load averages are those of each run in turn. ")
+						+ " runs (of those that have it), (low–high) their spread, and the load averages are those of each run "
+						+ "in turn. ")
 				+ "Throughput rows: a warm-up of " + options.string("warmup-ms") + " ms, then " + options.string("row-ms")
 				+ " ms measured, the same on both sides. Records are unkeyed, values of random capital letters "
 				+ "(Caudal: a JSON string of exactly that many bytes), one partition for produce. Each producer has one "
 				+ "request in flight holding `batch` records and sends the next as soon as it is acknowledged: "
 				+ "Caudal one HTTP request at a time; Kafka a KafkaProducer per thread with "
 				+ "`max.in.flight.requests.per.connection=1`, `batch.size` exactly `batch` records, room for the next "
-				+ "batch while one is in flight, `acks=all`. Latency: Caudal per HTTP request; Kafka per record from "
-				+ "send() to its acknowledgement, so it includes the wait behind the batch in flight. "
+				+ "batch while one is in flight, `acks=all`. Latency is per batch: Caudal per HTTP request; Kafka from a "
+				+ "batch's first send() to its last record's acknowledgement, so it includes the wait behind the batch "
+				+ "in flight. "
 				+ "Consume: Caudal HTTP fetch reads the partitions with one reader each (`maxRecords` 10000); "
 				+ "the WebSocket row is " + (wsKind.equals("group") ? "one `/ws/groups/{group}` member"
 						: "one `/ws/topics/{topic}` tail (no `/ws/groups` endpoint in this build)")
@@ -321,7 +320,7 @@ final class Report {
 		return (value == Math.rint(value) && value < 1e6) ? String.format("%.0f", value) : String.format("%.2f", value);
 	}
 
-	/** The results of {@code side}'s row {@code id} in every round that has them. */
+	/** The results of {@code side}'s row {@code id} in each round; empty for a round without. */
 	private Runs runs(String side, String id) throws IOException {
 		Runs cached = this.cache.get(side + "." + id);
 		if (cached != null) {
@@ -330,16 +329,16 @@ final class Report {
 		List<Map<String, String>> results = new ArrayList<>();
 		for (int round = 1; round <= this.rounds; round++) {
 			Path file = this.dir.resolve("res").resolve("r" + round).resolve(side + "." + id);
+			Map<String, String> values = new HashMap<>();
 			if (Files.exists(file)) {
-				Map<String, String> values = new HashMap<>();
 				for (String line : Files.readAllLines(file)) {
 					int eq = line.indexOf('=');
 					if (eq > 0) {
 						values.put(line.substring(0, eq), line.substring(eq + 1));
 					}
 				}
-				results.add(values);
 			}
+			results.add(values);
 		}
 		Runs runs = new Runs(results);
 		this.cache.put(side + "." + id, runs);
