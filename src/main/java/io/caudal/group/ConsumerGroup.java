@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.caudal.offset.GroupChanges;
@@ -55,6 +55,18 @@ final class ConsumerGroup {
 
 	private volatile int memberCount;
 
+	/** How many members subscribe to each topic, kept as members come and go so no call walks them all. */
+	private final Map<String, Integer> subscriptions = new TreeMap<>();
+
+	/** The earliest-joined member, kept as members come and go. */
+	private GroupMember leader;
+
+	/** No session ends before this, in nanoseconds; a lower bound of every member's deadline. */
+	private long nextExpiryNanos = Long.MAX_VALUE;
+
+	/** Whether the state was never worked out for what the group holds now (a group just restored). */
+	private boolean stateUnknown = true;
+
 	private long nextJoinOrder;
 
 	private Map<TopicPartition, String> target = new HashMap<>();
@@ -95,10 +107,12 @@ final class ConsumerGroup {
 		group.generation = stored.generation();
 		for (StoredMember storedMember : stored.members()) {
 			GroupMember member = GroupMember.restored(storedMember);
-			member.touch(nowNanos, 0);
+			group.touch(member, nowNanos, 0);
 			group.members.put(member.memberId(), member);
+			group.subscribe(member.config().topics(), 1);
 			group.nextJoinOrder = Math.max(group.nextJoinOrder, member.joinOrder() + 1);
 		}
+		group.leader = group.earliestJoined();
 		for (StoredPartition partition : stored.partitions()) {
 			TopicPartition tp = partition.topicPartition();
 			if (partition.targetMemberId() != null) {
@@ -179,19 +193,33 @@ final class ConsumerGroup {
 
 	/** The earliest-joined member still present, or null. */
 	GroupMember leader() {
-		return this.members.values().stream().min(Comparator.comparingLong(GroupMember::joinOrder)).orElse(null);
+		return this.leader;
 	}
 
+	/** The topics some member reads, sorted. */
 	Set<String> subscribedTopics() {
-		Set<String> topics = new TreeSet<>();
-		this.members.values().forEach(member -> topics.addAll(member.config().topics()));
-		return topics;
+		return this.subscriptions.keySet();
+	}
+
+	/**
+	 * Starts a new session period for a member (see {@link GroupMember#touch}). Every touch goes through here, so
+	 * that the group knows when its next session may end without looking at every member.
+	 */
+	void touch(GroupMember member, long nowNanos, long extraMs) {
+		long deadline = member.touch(nowNanos, extraMs);
+		if (deadline - this.nextExpiryNanos < 0) {
+			this.nextExpiryNanos = deadline;
+		}
 	}
 
 	void add(GroupMember member) {
 		member.joinOrder(this.nextJoinOrder++);
 		this.members.put(member.memberId(), member);
 		this.memberCount = this.members.size();
+		subscribe(member.config().topics(), 1);
+		if (this.leader == null) {
+			this.leader = member;
+		}
 		this.savedMembers.add(member.memberId());
 		this.targetStale = true;
 	}
@@ -206,6 +234,11 @@ final class ConsumerGroup {
 		member.joinOrder(previous.joinOrder());
 		this.members.remove(previous.memberId());
 		this.members.put(member.memberId(), member);
+		subscribe(previous.config().topics(), -1);
+		subscribe(member.config().topics(), 1);
+		if (this.leader == previous) {
+			this.leader = member;
+		}
 		this.deletedMembers.add(previous.memberId());
 		this.savedMembers.add(member.memberId());
 		this.toTellRemoved.add(previous);
@@ -238,6 +271,10 @@ final class ConsumerGroup {
 			return;
 		}
 		this.memberCount = this.members.size();
+		subscribe(member.config().topics(), -1);
+		if (this.leader == member) {
+			this.leader = earliestJoined();
+		}
 		this.savedMembers.remove(memberId);
 		this.deletedMembers.add(memberId);
 		this.toTellRemoved.add(member);
@@ -251,9 +288,25 @@ final class ConsumerGroup {
 		this.targetStale = true;
 	}
 
-	/** Removes every member whose session has ended, and returns them. */
+	/**
+	 * Removes every member whose session has ended, and returns them. Looks at the members only once the earliest
+	 * deadline may have passed.
+	 */
 	List<GroupMember> expire(long nowNanos) {
-		List<GroupMember> expired = this.members.values().stream().filter(member -> member.expired(nowNanos)).toList();
+		if (nowNanos - this.nextExpiryNanos < 0) {
+			return List.of();
+		}
+		List<GroupMember> expired = new ArrayList<>();
+		long next = Long.MAX_VALUE;
+		for (GroupMember member : this.members.values()) {
+			if (member.expired(nowNanos)) {
+				expired.add(member);
+			}
+			else if (next == Long.MAX_VALUE || member.deadlineNanos() - next < 0) {
+				next = member.deadlineNanos();
+			}
+		}
+		this.nextExpiryNanos = next;
 		expired.forEach(member -> remove(member.memberId()));
 		return expired;
 	}
@@ -446,6 +499,11 @@ final class ConsumerGroup {
 	 * {@code RECONCILING} until then.
 	 */
 	void updateState() {
+		if (!this.stateUnknown && !hasChanges()) {
+			// Nothing that the state depends on moved since the last look.
+			return;
+		}
+		this.stateUnknown = false;
 		if (this.members.isEmpty()) {
 			if (this.state != GroupState.EMPTY) {
 				transitionTo(GroupState.EMPTY);
@@ -489,13 +547,28 @@ final class ConsumerGroup {
 		return this.owners.keySet().containsAll(this.target.keySet());
 	}
 
+	/** Whether anything was changed since the last {@link #drainChanges}: members, generations, ownership. */
+	private boolean hasChanges() {
+		return this.dirty || !this.savedMembers.isEmpty() || !this.deletedMembers.isEmpty()
+				|| !this.touchedPartitions.isEmpty();
+	}
+
+	private GroupMember earliestJoined() {
+		return this.members.values().stream().min(Comparator.comparingLong(GroupMember::joinOrder)).orElse(null);
+	}
+
+	private void subscribe(List<String> topics, int change) {
+		for (String topic : topics) {
+			this.subscriptions.merge(topic, change, (count, delta) -> (count + delta == 0) ? null : count + delta);
+		}
+	}
+
 	/**
 	 * What changed since the last call, as rows to write; null when nothing did.
 	 * @param forget whether the group's membership rows go altogether
 	 */
 	GroupChanges drainChanges(boolean forget) {
-		if (!this.dirty && !forget && this.savedMembers.isEmpty() && this.deletedMembers.isEmpty()
-				&& this.touchedPartitions.isEmpty()) {
+		if (!forget && !hasChanges()) {
 			return null;
 		}
 		List<StoredMember> saved = this.savedMembers.stream()

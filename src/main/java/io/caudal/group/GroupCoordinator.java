@@ -127,7 +127,7 @@ public class GroupCoordinator implements AutoCloseable {
 		config.topics().forEach(this.topics::topic);
 		return this.groups.withGroup(groupId, true, null, group -> {
 			GroupMember member = new GroupMember(UUID.randomUUID().toString(), config, transport, listener);
-			member.touch(this.time.nanoseconds(), 0);
+			group.touch(member, this.time.nanoseconds(), 0);
 			GroupMember previous = (config.instanceId() != null) ? group.memberWithInstanceId(config.instanceId())
 					: null;
 			if (previous != null) {
@@ -154,7 +154,7 @@ public class GroupCoordinator implements AutoCloseable {
 	public MemberAssignment heartbeat(String groupId, String memberId) {
 		return this.groups.withGroup(groupId, false, GroupErrors.unknownMember(groupId, memberId), group -> {
 			GroupMember member = GroupErrors.member(group, memberId);
-			member.touch(this.time.nanoseconds(), 0);
+			group.touch(member, this.time.nanoseconds(), 0);
 			group.releaseOnCall(member);
 			this.groups.settle(group);
 			return group.answer(member);
@@ -231,7 +231,7 @@ public class GroupCoordinator implements AutoCloseable {
 		GroupMember committer = this.groups.withGroup(groupId, false, GroupErrors.unknownMember(groupId, memberId),
 				group -> {
 					GroupMember member = GroupErrors.member(group, memberId);
-					member.touch(this.time.nanoseconds(), 0);
+					group.touch(member, this.time.nanoseconds(), 0);
 					return member;
 				});
 		List<PartitionOffset> sorted;
@@ -263,7 +263,7 @@ public class GroupCoordinator implements AutoCloseable {
 	public void release(String groupId, String memberId, Collection<TopicPartition> partitions) {
 		this.groups.withGroup(groupId, false, GroupErrors.unknownMember(groupId, memberId), group -> {
 			GroupMember member = GroupErrors.member(group, memberId);
-			member.touch(this.time.nanoseconds(), 0);
+			group.touch(member, this.time.nanoseconds(), 0);
 			group.release(member, Set.copyOf(partitions));
 			this.groups.settle(group);
 			return null;

@@ -104,10 +104,17 @@ final class GroupMember {
 
 	/**
 	 * Starts a new session period: the member stays until {@code sessionTimeoutMs} after
-	 * {@code extraMs} from now (the length of a long poll it is about to wait in).
+	 * {@code extraMs} from now (the length of a long poll it is about to wait in). Call it through
+	 * {@link ConsumerGroup#touch}.
+	 * @return the new deadline
 	 */
-	void touch(long nowNanos, long extraMs) {
+	long touch(long nowNanos, long extraMs) {
 		this.deadlineNanos = nowNanos + (this.config.sessionTimeoutMs() + extraMs) * 1_000_000L;
+		return this.deadlineNanos;
+	}
+
+	long deadlineNanos() {
+		return this.deadlineNanos;
 	}
 
 	boolean expired(long nowNanos) {

@@ -75,7 +75,7 @@ final class GroupPolls {
 			if (wakeup != null) {
 				member.addWakeup(wakeup);
 			}
-			member.touch(this.time.nanoseconds(), waitMs);
+			group.touch(member, this.time.nanoseconds(), waitMs);
 			group.releaseOnCall(member);
 			this.groups.settle(group);
 			List<TopicPartition> readable = group.readable(member);
@@ -102,7 +102,7 @@ final class GroupPolls {
 			if (wakeup != null) {
 				member.removeWakeup(wakeup);
 			}
-			member.touch(this.time.nanoseconds(), 0);
+			group.touch(member, this.time.nanoseconds(), 0);
 			MemberAssignment assignment = group.answer(member);
 			Set<TopicPartition> readable = new HashSet<>(assignment.assignment());
 			List<Delivery> accepted = new ArrayList<>();

@@ -47,7 +47,11 @@ import org.springframework.context.SmartLifecycle;
  */
 public class EventStreams implements SmartLifecycle, AutoCloseable {
 
-	static final long KEEPER_INTERVAL_MS = 250;
+	/**
+	 * How often the keeper looks at every stream: its limits are whole seconds (send time, pings, heartbeats), and
+	 * an idle server should not wake per stream more often than that.
+	 */
+	static final long KEEPER_INTERVAL_MS = 1000;
 
 	private static final Logger logger = LoggerFactory.getLogger(EventStreams.class);
 

@@ -37,7 +37,11 @@ import org.springframework.web.socket.CloseStatus;
 final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 
 	/** How often the keeper looks at every socket. */
-	static final long KEEPER_INTERVAL_MS = 250;
+	/**
+	 * How often the keeper looks at every socket: its limits are whole seconds (send time, pings, heartbeats), and
+	 * an idle server should not wake per socket more often than that.
+	 */
+	static final long KEEPER_INTERVAL_MS = 1000;
 
 	private static final Logger logger = LoggerFactory.getLogger(SessionRegistry.class);
 

@@ -202,7 +202,7 @@ final class SocketMember implements RecordSource, MemberListener {
 	public boolean changed() {
 		checkPresent();
 		long now = this.time.nanoseconds();
-		return this.stale.get() || heartbeatDue(now) || !overdueRevocations(now).isEmpty() || autoCommitDue(now);
+		return this.stale.get() || heartbeatDue(now) || revocationOverdue(now) || autoCommitDue(now);
 	}
 
 	/** Leaves the group, once; never throws. */
@@ -340,6 +340,15 @@ final class SocketMember implements RecordSource, MemberListener {
 	private boolean autoCommitDue(long nowNanos) {
 		return this.request.autoCommit() && this.uncommitted
 				&& nowNanos - this.lastAutoCommitNanos >= this.autoCommitIntervalNanos;
+	}
+
+	private boolean revocationOverdue(long nowNanos) {
+		for (long deadline : this.revocationDeadlines.values()) {
+			if (nowNanos - deadline >= 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private List<TopicPartition> overdueRevocations(long nowNanos) {

@@ -149,7 +149,9 @@ final class Report {
 				+ "(`acks=all`, `linger.ms=0`). Idle: Caudal " + (wsKind.equals("group")
 						? "group-member sockets" : "`/ws/topics` tail sockets")
 				+ "; Kafka 1,000 KafkaConsumers assigned to a partition at its end, each polling as an idle consumer "
-				+ "does. Heap is live objects after a full GC (class histogram); CPU is % of one core over the window. "
+				+ "does. Heap is live objects after a full GC (class histogram); CPU is % of one core over the window, "
+				+ "after the sockets settled, of every server thread but the JIT compilers' (opening 1,000 sockets "
+				+ "compiles new code for a minute or more). "
 				+ "Peak RSS is the server's, sampled every 200 ms during the row. Load avg is the machine's 1-minute "
 				+ "load average at the end of the row (2 cores: above 2 means something waited for a core).");
 		System.out.println();
