@@ -3,7 +3,6 @@ package io.caudal.api;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
@@ -92,7 +91,7 @@ class GroupController {
 			+ "; NO_COMMITTED_OFFSET with autoOffsetReset none and no committed offset")
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE: with autoOffsetReset none, the committed "
 			+ "offset is no longer stored")
-	CompletableFuture<PollAnswer> poll(@Parameter(example = "billing") @PathVariable String group,
+	Answer<PollAnswer> poll(@Parameter(example = "billing") @PathVariable String group,
 			@Parameter(example = MEMBER_ID) @PathVariable String member,
 			@RequestParam(defaultValue = "500") int maxRecords, @RequestParam(defaultValue = "1048576") int maxBytes,
 			@Parameter(description = "How long to wait for a first record, in ms") @RequestParam(
@@ -100,8 +99,7 @@ class GroupController {
 		requireAtLeast("maxRecords", maxRecords, 1);
 		requireAtLeast("maxBytes", maxBytes, 1);
 		requireAtLeast("waitMs", waitMs, 0);
-		return this.coordinator.poll(group, member, maxRecords, maxBytes, waitMs)
-			.thenApply(PollAnswer::new);
+		return Answer.of(this.coordinator.poll(group, member, maxRecords, maxBytes, waitMs), PollAnswer::new);
 	}
 
 	@PostMapping("/{group}/members/{member}/heartbeat")

@@ -49,6 +49,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 				"Parameter '" + ex.getName() + "' has an invalid value '" + ex.getValue() + "'.", Map.of()));
 	}
 
+	/** A body declared or read past the server's maximum, wherever the reading was. */
+	@ExceptionHandler(RequestTooLargeException.class)
+	ResponseEntity<Object> tooLarge(RequestTooLargeException ex) {
+		return Problems.response(
+				Problems.of(ErrorCode.REQUEST_TOO_LARGE, ex.getMessage(), Map.of("maxBytes", ex.maxBytes())));
+	}
+
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> unexpected(Exception ex) {
 		logger.error("Request failed unexpectedly.", ex);
@@ -61,8 +68,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		RequestTooLargeException tooLarge = causeOf(ex, RequestTooLargeException.class);
 		if (tooLarge != null) {
-			return Problems.response(Problems.of(ErrorCode.REQUEST_TOO_LARGE, tooLarge.getMessage(),
-					Map.of("maxBytes", tooLarge.maxBytes())));
+			return tooLarge(tooLarge);
 		}
 		return Problems.response(Problems.of(ErrorCode.INVALID_REQUEST, unreadableBody(ex), Map.of()));
 	}

@@ -1,11 +1,8 @@
 package io.caudal.api;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
+import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
@@ -13,20 +10,20 @@ import io.caudal.topic.FetchPosition;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.ProduceRecord;
 import io.caudal.topic.ProduceService;
-import io.caudal.topic.RecordHeader;
 import io.caudal.topic.TopicPartition;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -34,13 +31,22 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Records", description = "Produce records and fetch them by offset or time")
 class RecordController {
 
+	/**
+	 * How long a produce may hold its request thread for its records to be stored: enough for an fsync shared by
+	 * concurrent producers, after which the answer goes asynchronous and a slow disk holds no thread.
+	 */
+	private static final Duration PRODUCE_BLOCKING_WAIT = Duration.ofMillis(50);
+
 	private final ProduceService produceService;
 
 	private final FetchService fetchService;
 
-	RecordController(ProduceService produceService, FetchService fetchService) {
+	private final ProduceRequestReader reader;
+
+	RecordController(ProduceService produceService, FetchService fetchService, JsonMapper json) {
 		this.produceService = produceService;
 		this.fetchService = fetchService;
+		this.reader = new ProduceRequestReader(json);
 	}
 
 	@PostMapping(path = "/topics/{topic}/records", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -56,9 +62,14 @@ class RecordController {
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
 	@ApiResponse(responseCode = "413", description = "RECORD_TOO_LARGE or REQUEST_TOO_LARGE; nothing written")
 	@ApiResponse(responseCode = "503", description = "STORAGE_ERROR: a write or fsync failed; nothing acknowledged")
-	CompletableFuture<RecordResponses.Produced> produce(@Parameter(example = "orders") @PathVariable String topic,
-			@RequestBody RecordRequests.Produce request) {
-		return this.produceService.produce(topic, decode(request)).thenApply(RecordResponses.Produced::new);
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = RecordRequests.Produce.class)))
+	Answer<RecordResponses.Produced> produce(@Parameter(example = "orders") @PathVariable String topic,
+			@Parameter(hidden = true) InputStream body) {
+		List<ProduceRecord> records = checked(this.reader.read(body, this.produceService.maxMessageBytes(topic)));
+		return Answer.waitingUpTo(this.produceService.produce(topic, records), RecordResponses.Produced::new,
+				PRODUCE_BLOCKING_WAIT);
 	}
 
 	@GetMapping(path = "/topics/{topic}/partitions/{partition}/records", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -76,7 +87,7 @@ class RecordController {
 	@ApiResponse(responseCode = "400", description = "Bad parameters (INVALID_REQUEST)")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE, with startOffset and endOffset")
-	CompletableFuture<FetchAnswer> fetch(@Parameter(example = "orders") @PathVariable String topic,
+	Answer<FetchAnswer> fetch(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(example = "0") @PathVariable int partition,
 			@Parameter(description = "A number, `earliest` or `latest`", example = "earliest") @RequestParam(
 					required = false) String offset,
@@ -88,8 +99,9 @@ class RecordController {
 		requireAtLeast("maxRecords", maxRecords, 1);
 		requireAtLeast("maxBytes", maxBytes, 1);
 		requireAtLeast("waitMs", waitMs, 0);
-		return this.fetchService.fetch(topic, partition, position(offset, timestamp), maxRecords, maxBytes, waitMs)
-			.thenApply(FetchAnswer::new);
+		return Answer.of(
+				this.fetchService.fetch(topic, partition, position(offset, timestamp), maxRecords, maxBytes, waitMs),
+				FetchAnswer::new);
 	}
 
 	@GetMapping(path = "/topics/{topic}/partitions/{partition}/offsets", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -128,51 +140,16 @@ class RecordController {
 		}
 	}
 
-	private static List<ProduceRecord> decode(RecordRequests.Produce request) {
-		if (request.records() == null || request.records().isEmpty()) {
+	private static List<ProduceRecord> checked(List<ProduceRecord> records) {
+		if (records == null || records.isEmpty()) {
 			throw invalid("Field 'records' must hold at least one record.");
 		}
-		List<ProduceRecord> records = new ArrayList<>(request.records().size());
-		for (int i = 0; i < request.records().size(); i++) {
-			records.add(decode(i, request.records().get(i)));
+		for (int i = 0; i < records.size(); i++) {
+			if (records.get(i) == null) {
+				throw invalid("Record " + i + " is null.");
+			}
 		}
 		return records;
-	}
-
-	private static ProduceRecord decode(int index, RecordRequests.Record record) {
-		if (record == null) {
-			throw invalid("Record " + index + " is null.");
-		}
-		if (record.key() != null && record.keyBytes() != null) {
-			throw invalid("Record " + index + " has both 'key' and 'keyBytes'; give one.");
-		}
-		if (record.value() != null && record.valueBytes() != null) {
-			throw invalid("Record " + index + " has both 'value' and 'valueBytes'; give one.");
-		}
-		byte[] key = (record.keyBytes() != null) ? base64(index, "keyBytes", record.keyBytes())
-				: (record.key() != null) ? record.key().getBytes(StandardCharsets.UTF_8) : null;
-		byte[] value = (record.valueBytes() != null) ? base64(index, "valueBytes", record.valueBytes())
-				: (record.value() != null) ? record.value().utf8() : null;
-		return new ProduceRecord(key, value, headers(record.headers()), record.partition(), record.timestamp());
-	}
-
-	private static List<RecordHeader> headers(Map<String, String> headers) {
-		if (headers == null) {
-			return List.of();
-		}
-		List<RecordHeader> list = new ArrayList<>(headers.size());
-		headers.forEach((name, value) -> list
-			.add(new RecordHeader(name, (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null)));
-		return list;
-	}
-
-	private static byte[] base64(int index, String field, String text) {
-		try {
-			return Base64.getDecoder().decode(text);
-		}
-		catch (IllegalArgumentException ex) {
-			throw invalid("Record " + index + " field '" + field + "' is not valid base64.");
-		}
 	}
 
 	private static void requireAtLeast(String name, long value, long min) {

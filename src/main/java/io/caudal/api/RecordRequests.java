@@ -5,7 +5,7 @@ import java.util.Map;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 
-/** The body of a produce request. */
+/** The body of a produce request, as the API document describes it; {@link ProduceRequestReader} reads it. */
 final class RecordRequests {
 
 	private RecordRequests() {
@@ -21,7 +21,7 @@ final class RecordRequests {
 	@Schema(description = "One record: give key or keyBytes (or neither), value or valueBytes (or neither: a tombstone)")
 	record Record(@Schema(description = "UTF-8 key; picks the partition as Kafka's producer does") String key,
 			@Schema(description = "Binary key, base64") String keyBytes,
-			@Schema(description = "Any JSON value, stored as compact JSON text; null is a tombstone") JsonValue value,
+			@Schema(description = "Any JSON value, stored as compact JSON text; null is a tombstone") Object value,
 			@Schema(description = "Binary value, base64") String valueBytes,
 			@Schema(description = "Header names to UTF-8 values") Map<String, String> headers,
 			@Schema(description = "Force this partition instead of the key's") Integer partition,

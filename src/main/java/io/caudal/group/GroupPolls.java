@@ -64,8 +64,8 @@ final class GroupPolls {
 		plan.positions().forEach(position -> positions.put(position.topicPartition(), position.offset()));
 		CompletableFuture<Void> waited = this.fetch.longPoll(positions, wait);
 		news.thenRun(() -> waited.complete(null));
-		return waited.thenApplyAsync(
-				woken -> answer(groupId, memberId, read(plan, maxRecords, maxBytes), wakeup), this.executor);
+		return FetchService.cancelling(waited, waited.thenApplyAsync(
+				woken -> answer(groupId, memberId, read(plan, maxRecords, maxBytes), wakeup), this.executor));
 	}
 
 	/** See {@link GroupCoordinator#plan}. */

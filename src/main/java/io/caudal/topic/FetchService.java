@@ -2,6 +2,7 @@ package io.caudal.topic;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -65,8 +66,23 @@ public class FetchService {
 			return CompletableFuture.completedFuture(measured(records, startNanos));
 		}
 		// The topic may be deleted during the wait: the read after it answers 404, not an empty answer.
-		return longPoll(Map.of(tp, offset), waitMs)
-			.thenApplyAsync(woken -> measured(read(tp, offset, maxRecords, maxBytes), startNanos), this.executor);
+		CompletableFuture<Void> waited = longPoll(Map.of(tp, offset), waitMs);
+		return cancelling(waited,
+				waited.thenApplyAsync(woken -> measured(read(tp, offset, maxRecords, maxBytes), startNanos),
+						this.executor));
+	}
+
+	/**
+	 * {@code answer}, which cancels {@code wait} when it is cancelled itself: a client that goes away frees its long
+	 * poll's slot and signals at once, not when the wait would have ended.
+	 */
+	public static <T> CompletableFuture<T> cancelling(CompletableFuture<?> wait, CompletableFuture<T> answer) {
+		answer.whenComplete((value, failure) -> {
+			if (failure instanceof CancellationException) {
+				wait.cancel(false);
+			}
+		});
+		return answer;
 	}
 
 	/**

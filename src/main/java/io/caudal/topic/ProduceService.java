@@ -33,6 +33,14 @@ public class ProduceService {
 	}
 
 	/**
+	 * The most bytes one record of a topic may take, so that a reader can stop reading a larger one early.
+	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}
+	 */
+	public int maxMessageBytes(String topicName) {
+		return this.storage.topic(topicName).config().logConfig().maxMessageBytes();
+	}
+
+	/**
 	 * Appends records to a topic. Nothing is written unless every record is valid.
 	 * @param topicName the topic
 	 * @param records the records in request order, at least one

@@ -1,0 +1,46 @@
+package io.caudal.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springdoc.core.utils.SpringDocUtils;
+
+import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
+import org.springframework.stereotype.Component;
+import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
+
+/**
+ * Lets controllers return an {@link Answer}, through Spring Boot's hook for the handler adapter, and tells the API
+ * document to describe the answer's body rather than the wrapper.
+ */
+@Component
+class AnswerConfiguration implements WebMvcRegistrations {
+
+	static {
+		SpringDocUtils.getConfig().addResponseWrapperToIgnore(Answer.class);
+	}
+
+	@Override
+	public RequestMappingHandlerAdapter getRequestMappingHandlerAdapter() {
+		return new AnswersFirst();
+	}
+
+	/**
+	 * Puts the {@link AnswerReturnValueHandler} first: the {@code @ResponseBody} processor takes any return value of a
+	 * {@code @RestController}, so a handler after it would never see an {@link Answer}.
+	 */
+	private static final class AnswersFirst extends RequestMappingHandlerAdapter {
+
+		@Override
+		public void afterPropertiesSet() {
+			super.afterPropertiesSet();
+			List<HandlerMethodReturnValueHandler> handlers = new ArrayList<>();
+			handlers.add(new AnswerReturnValueHandler(() -> this));
+			handlers.addAll(getReturnValueHandlers());
+			setReturnValueHandlers(handlers);
+		}
+
+	}
+
+}
