@@ -458,6 +458,13 @@ for round in $(seq 1 "$ROUNDS"); do
 	kafka_round "$round"
 done
 
+# The engine's own rate for the produce target: JMH's append of 100-record batches with fsync, alone on the machine.
+log "JMH: the engine's append, batch 100, fsync (log: $WORK/logs/jmh-append.log)"
+JMH_TIMES=$([[ $MODE == quick ]] && echo "-wi 1 -w 2s -i 1 -r 3s" || echo "-wi 1 -w 5s -i 3 -r 5s")
+(cd "$ROOT" && ./mvnw -q -o -Pjmh test-compile exec:exec \
+	"-Djmh.args=$JMH_TIMES -f 1 -p batchSize=100 -p fsync=true -rf json -rff $WORK/jmh-append.json AppendBenchmark") \
+	>"$WORK/logs/jmh-append.log" 2>&1 || log "JMH failed; the produce target is reported as n/a"
+
 # ---------------------------------------------------------------------------------------------
 # Report
 mkdir -p "$BENCH/results"

@@ -153,13 +153,19 @@ function cell(text, className) {
   return td;
 }
 
+/** A record's timestamp as ISO 8601, or the raw number when no Date can hold it (stored by any producer). */
+function timestampText(timestamp) {
+  const date = new Date(timestamp);
+  return Number.isNaN(date.getTime()) ? String(timestamp) : date.toISOString();
+}
+
 function showRecords(records) {
   const rows = $('records');
   for (const record of records) {
     const key = 'keyBytes' in record ? `base64:${record.keyBytes}` : (record.key ?? '—');
     const value = 'valueBytes' in record ? `base64:${record.valueBytes}` : JSON.stringify(record.value);
     const row = document.createElement('tr');
-    row.append(cell(record.partition), cell(record.offset), cell(new Date(record.timestamp).toISOString()),
+    row.append(cell(record.partition), cell(record.offset), cell(timestampText(record.timestamp)),
       cell(key), cell(value, 'value'));
     rows.prepend(row);
   }

@@ -16,7 +16,9 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import io.caudal.budget.ByteBudget;
 import io.caudal.log.LogWriter;
+import io.caudal.log.OpenFiles;
 import io.caudal.time.Time;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
@@ -73,12 +75,12 @@ public class FetchBenchmark {
 		Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
 		this.writer = new LogWriter(1);
 		this.storage = new FileStorage(this.dir, new TopicRepository(JdbcClient.create(dataSource)), Time.SYSTEM,
-				this.writer);
+				this.writer, new OpenFiles(100));
 		this.storage.open();
-		new TopicService(this.storage, 1).create(PARTITION.topic(), 1, Map.of("flush.ms", 3_600_000));
+		new TopicService(this.storage, 1, 1).create(PARTITION.topic(), 1, Map.of("flush.ms", 3_600_000));
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		this.fetch = new FetchService(this.storage, new FetchLimits(10_000, 8 << 20, 30_000, 100), Runnable::run,
-				Time.SYSTEM, meters);
+				Time.SYSTEM, meters, new ByteBudget("caudal.fetch.max-buffered-bytes", 1 << 30));
 		this.encoder = new RecordEncoder(meters);
 		byte[] value = ("\"" + "x".repeat(98) + "\"").getBytes(StandardCharsets.UTF_8);
 		long now = System.currentTimeMillis();
@@ -87,7 +89,7 @@ public class FetchBenchmark {
 			for (int i = 0; i < BATCH_SIZE; i++) {
 				batch.add(new NewRecord(null, value, List.of(), now));
 			}
-			this.storage.append(PARTITION, batch).join();
+			this.storage.append(PARTITION.topic(), Map.of(PARTITION.partition(), batch)).get(PARTITION.partition()).join();
 		}
 	}
 

@@ -6,6 +6,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
+import io.caudal.budget.Held;
+
 /**
  * What a controller returns when its result may come later: the result as a future, and how long the request's
  * thread may wait for it. {@link AnswerReturnValueHandler} writes the answer on that thread when the result is
@@ -42,6 +44,12 @@ record Answer<T>(CompletableFuture<T> future, Duration maxWait) {
 		answer.whenComplete((value, failure) -> {
 			if (failure instanceof CancellationException) {
 				result.cancel(false);
+			}
+		});
+		// A result that comes after the client went away is never written: the memory it holds goes back now.
+		result.whenComplete((value, failure) -> {
+			if (answer.isCancelled() && value instanceof Held<?> held) {
+				held.release();
 			}
 		});
 		return new Answer<>(answer, maxWait);

@@ -57,19 +57,30 @@ final class AnswerReturnValueHandler implements HandlerMethodReturnValueHandler 
 			}
 		}
 		if (future.isDone()) {
-			body().handleReturnValue(resultOf(future), returnType.nested(), mavContainer, webRequest);
+			Object value = resultOf(future);
+			try {
+				body().handleReturnValue(value, returnType.nested(), mavContainer, webRequest);
+			}
+			finally {
+				release(value);
+			}
 			return;
 		}
 		DeferredResult<Object> result = new DeferredResult<>();
 		future.whenComplete((value, failure) -> {
 			if (failure == null) {
-				result.setResult(value);
+				if (!result.setResult(value)) {
+					release(value);
+				}
 			}
 			else {
 				result.setErrorResult(cause(failure));
 			}
 		});
-		result.onCompletion(() -> future.cancel(false));
+		result.onCompletion(() -> {
+			future.cancel(false);
+			release(result.getResult());
+		});
 		result.onError(failure -> future.cancel(false));
 		result.onTimeout(() -> future.cancel(false));
 		this.deferred.handleReturnValue(result, returnType, mavContainer, webRequest);
@@ -87,6 +98,13 @@ final class AnswerReturnValueHandler implements HandlerMethodReturnValueHandler 
 			this.body = processor;
 		}
 		return processor;
+	}
+
+	/** Gives back the memory of an answer's records, whether or not it was written. */
+	private static void release(Object value) {
+		if (value instanceof RecordAnswer answer) {
+			answer.release();
+		}
 	}
 
 	private static Object resultOf(CompletableFuture<?> future) throws Exception {

@@ -29,8 +29,12 @@ class ContainerErrorController implements ErrorController {
 		HttpStatus httpStatus = HttpStatus.resolve(status);
 		String reason = (httpStatus != null) ? httpStatus.getReasonPhrase() : "Error";
 		ErrorCode code = (status >= 500) ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
-		return Problems.response(Problems.of(HttpStatusCode.valueOf(status), code,
-				"The request was refused by the server: " + reason + ".", Map.of()));
+		return Problems.response(Problems.of(HttpStatusCode.valueOf(status), code, refusal(reason), Map.of()));
+	}
+
+	/** The detail of an error the container raised: its reason phrase, in one sentence. */
+	static String refusal(String reason) {
+		return "The request was refused by the server: " + reason + ".";
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.caudal.api;
 
+import io.caudal.budget.Held;
 import io.caudal.topic.JsonOutput;
 import io.caudal.topic.PartitionRecords;
 import io.caudal.topic.RecordEncoder;
@@ -7,9 +8,9 @@ import io.caudal.topic.RecordEncoder;
 /**
  * The answer to a fetch: {@code {"records":[…],"nextOffset":N,"startOffset":S,"endOffset":E}}.
  *
- * @param records what was read
+ * @param held what was read, and the memory it holds
  */
-record FetchAnswer(PartitionRecords records) implements RecordAnswer {
+record FetchAnswer(Held<PartitionRecords> held) implements RecordAnswer {
 
 	private static final byte[] RECORDS = JsonFields.ascii("{\"records\":[");
 
@@ -21,15 +22,21 @@ record FetchAnswer(PartitionRecords records) implements RecordAnswer {
 
 	@Override
 	public void writeTo(JsonOutput out, RecordEncoder encoder) {
+		PartitionRecords records = this.held.value();
 		out.raw(RECORDS);
-		encoder.write(out, this.records, true);
+		encoder.write(out, records, true);
 		out.raw(NEXT_OFFSET)
-			.number(this.records.nextOffset())
+			.number(records.nextOffset())
 			.raw(START_OFFSET)
-			.number(this.records.startOffset())
+			.number(records.startOffset())
 			.raw(END_OFFSET)
-			.number(this.records.endOffset())
+			.number(records.endOffset())
 			.raw('}');
+	}
+
+	@Override
+	public void release() {
+		this.held.release();
 	}
 
 }

@@ -36,6 +36,9 @@ import org.springframework.web.util.UriComponentsBuilder;
 		description = "Members share the partitions of their topics: join, poll (also a heartbeat), commit, leave")
 class GroupController {
 
+	private static final String SEEN_GENERATION = "The latest generation the member saw. Partitions it was told to "
+			+ "give up in an answer of that generation or earlier are released; without it, none is.";
+
 	private static final String UNKNOWN_MEMBER = "UNKNOWN_MEMBER: the member's session ended or it left; join again";
 
 	private static final String MEMBER_ID = "5f0c7a1e-0d7b-4a43-9b0e-2f4d1c9a8e11";
@@ -60,8 +63,8 @@ class GroupController {
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
 	ResponseEntity<GroupResponses.Joined> join(@Parameter(example = "billing") @PathVariable String group,
 			@RequestBody GroupRequests.JoinRequest request) {
-		MemberConfig config = MemberConfig.of(request.topics(), request.sessionTimeoutMs(), request.assignor(),
-				request.autoOffsetReset(), request.instanceId());
+		MemberConfig config = MemberConfig.of(request.topics(), request.sessionTimeoutMs(),
+				request.rebalanceTimeoutMs(), request.assignor(), request.autoOffsetReset(), request.instanceId());
 		GroupResponses.Joined joined = GroupResponses.Joined
 			.of(this.coordinator.join(group, config, Transport.HTTP, MemberListener.NONE));
 		URI location = UriComponentsBuilder.fromPath("/groups/{group}/members/{member}")
@@ -76,8 +79,11 @@ class GroupController {
 			description = "Returns records from the member's partitions, each from the member's position: its last "
 					+ "delivered offset, else the group's committed offset, else as autoOffsetReset says. Returned "
 					+ "records count as delivered and the positions move past them. A partition being moved to "
-					+ "another member appears under `revoking`: no more records come from it, it may still be "
-					+ "committed, and the member's next call releases it. With `waitMs` the answer comes as soon as "
+					+ "another member appears under `revoking`, with the `generation` that revoked it: no more records "
+					+ "come from it, it may still be committed, and it is released once the member shows it heard: a "
+					+ "call with `generation` at least that one, a commit of everything delivered from it, leaving, "
+					+ "or its rebalance timeout; then its commits for it are refused. With `waitMs` the answer comes "
+					+ "as soon as "
 					+ "a record arrives or the assignment changes, or empty when the wait ends. Values above the "
 					+ "server caps are lowered to them (defaults: 10000 records, 8 MiB, 30000 ms).")
 	@ApiResponse(responseCode = "200", description = "The assignment and the records delivered",
@@ -95,22 +101,26 @@ class GroupController {
 			@Parameter(example = MEMBER_ID) @PathVariable String member,
 			@RequestParam(defaultValue = "500") int maxRecords, @RequestParam(defaultValue = "1048576") int maxBytes,
 			@Parameter(description = "How long to wait for a first record, in ms") @RequestParam(
-					defaultValue = "0") long waitMs) {
+					defaultValue = "0") long waitMs,
+			@Parameter(description = SEEN_GENERATION) @RequestParam(required = false) Integer generation) {
 		requireAtLeast("maxRecords", maxRecords, 1);
 		requireAtLeast("maxBytes", maxBytes, 1);
 		requireAtLeast("waitMs", waitMs, 0);
-		return Answer.of(this.coordinator.poll(group, member, maxRecords, maxBytes, waitMs), PollAnswer::new);
+		return Answer.of(this.coordinator.poll(group, member, maxRecords, maxBytes, waitMs, generation),
+				PollAnswer::new);
 	}
 
 	@PostMapping("/{group}/members/{member}/heartbeat")
 	@Operation(summary = "Heartbeat",
 			description = "Keeps the member's session alive without reading, releases the partitions it was told "
-					+ "to give up, and answers its assignment, with partitions to give up under `revoking`.")
+					+ "to give up by `generation` or earlier, and answers its assignment, with partitions to give up "
+					+ "under `revoking`.")
 	@ApiResponse(responseCode = "200", description = "The member's assignment")
 	@ApiResponse(responseCode = "409", description = UNKNOWN_MEMBER)
 	GroupResponses.HeartbeatAnswer heartbeat(@Parameter(example = "billing") @PathVariable String group,
-			@Parameter(example = MEMBER_ID) @PathVariable String member) {
-		return GroupResponses.HeartbeatAnswer.of(this.coordinator.heartbeat(group, member));
+			@Parameter(example = MEMBER_ID) @PathVariable String member,
+			@Parameter(description = SEEN_GENERATION) @RequestParam(required = false) Integer generation) {
+		return GroupResponses.HeartbeatAnswer.of(this.coordinator.heartbeat(group, member, generation));
 	}
 
 	@PostMapping("/{group}/members/{member}/commit")
@@ -120,7 +130,8 @@ class GroupController {
 					+ "the partition's [startOffset, endOffset]; they do not move the member's positions). Ownership "
 					+ "is checked per partition in the transaction that writes: nothing is written when one check "
 					+ "fails. A `generation` other than the member's last one is refused. The call also releases the "
-					+ "partitions the member was told to give up.")
+					+ "partitions the member was told to give up by `generation` or earlier, and those it commits up "
+					+ "to everything delivered from them.")
 	@ApiResponse(responseCode = "200", description = "The offsets committed")
 	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: an empty or repeated offset list")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")

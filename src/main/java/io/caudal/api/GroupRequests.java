@@ -11,12 +11,16 @@ final class GroupRequests {
 	}
 
 	@Schema(description = "A member joining a group", example = """
-			{"topics":["orders"],"sessionTimeoutMs":30000,"assignor":"range","autoOffsetReset":"earliest",\
-			"instanceId":null}""")
+			{"topics":["orders"],"sessionTimeoutMs":30000,"rebalanceTimeoutMs":30000,"assignor":"range",\
+			"autoOffsetReset":"earliest","instanceId":null}""")
 	record JoinRequest(@Schema(description = "Topics to read, at least one; each must exist",
 			requiredMode = Schema.RequiredMode.REQUIRED) List<String> topics,
 			@Schema(description = "How long the member may stay silent before it is removed, 1000 to 300000 ms; "
 					+ "default 30000") Integer sessionTimeoutMs,
+			@Schema(description = "How long the member may keep a partition it was told to give up without showing "
+					+ "it heard (a call with that generation, a commit of everything delivered from it), 1000 to "
+					+ "300000 ms; default 30000. After it the partition moves on and the member's commits for it are "
+					+ "refused.") Integer rebalanceTimeoutMs,
 			@Schema(description = "range (default), roundrobin or sticky; the leader's is used",
 					allowableValues = { "range", "roundrobin", "sticky" }) String assignor,
 			@Schema(description = "Where to start a partition without a committed offset: earliest, latest "

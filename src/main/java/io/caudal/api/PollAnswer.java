@@ -1,5 +1,6 @@
 package io.caudal.api;
 
+import io.caudal.budget.Held;
 import io.caudal.group.MemberAssignment;
 import io.caudal.group.Polled;
 import io.caudal.topic.JsonOutput;
@@ -10,9 +11,9 @@ import io.caudal.topic.RecordEncoder;
  * The answer to a group poll:
  * {@code {"generation":G,"leader":"…","assignment":[…],"revoking":[…],"records":[…]}}.
  *
- * @param polled the member's assignment and the records delivered to it
+ * @param held the member's assignment and the records delivered to it, and the memory they hold
  */
-record PollAnswer(Polled polled) implements RecordAnswer {
+record PollAnswer(Held<Polled> held) implements RecordAnswer {
 
 	private static final byte[] GENERATION = JsonFields.ascii("{\"generation\":");
 
@@ -26,7 +27,8 @@ record PollAnswer(Polled polled) implements RecordAnswer {
 
 	@Override
 	public void writeTo(JsonOutput out, RecordEncoder encoder) {
-		MemberAssignment assignment = this.polled.assignment();
+		Polled polled = this.held.value();
+		MemberAssignment assignment = polled.assignment();
 		out.raw(GENERATION).number(assignment.generation()).raw(LEADER);
 		if (assignment.leader() != null) {
 			out.string(assignment.leader());
@@ -40,10 +42,15 @@ record PollAnswer(Polled polled) implements RecordAnswer {
 		JsonFields.partitions(out, assignment.revoking());
 		out.raw(RECORDS);
 		boolean first = true;
-		for (PartitionRecords records : this.polled.records()) {
+		for (PartitionRecords records : polled.records()) {
 			first &= encoder.write(out, records, first) == 0;
 		}
 		out.raw(']').raw('}');
+	}
+
+	@Override
+	public void release() {
+		this.held.release();
 	}
 
 }

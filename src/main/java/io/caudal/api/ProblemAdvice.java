@@ -40,7 +40,14 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(CaudalException.class)
 	ResponseEntity<Object> caudal(CaudalException ex) {
-		return Problems.response(Problems.of(ex.code(), ex.getMessage(), ex.properties()));
+		ResponseEntity<Object> response = Problems.response(Problems.of(ex.code(), ex.getMessage(), ex.properties()));
+		if (ex.properties().get(CaudalException.RETRY_AFTER_SECONDS) instanceof Integer seconds) {
+			return ResponseEntity.status(response.getStatusCode())
+				.headers(response.getHeaders())
+				.header(HttpHeaders.RETRY_AFTER, seconds.toString())
+				.body(response.getBody());
+		}
+		return response;
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)

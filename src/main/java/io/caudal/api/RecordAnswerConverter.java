@@ -57,6 +57,9 @@ class RecordAnswerConverter extends AbstractHttpMessageConverter<RecordAnswer> {
 		catch (RuntimeException ex) {
 			throw new HttpMessageNotWritableException("Could not write the records.", ex);
 		}
+		finally {
+			answer.release();
+		}
 	}
 
 }

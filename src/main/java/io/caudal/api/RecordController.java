@@ -3,13 +3,18 @@ package io.caudal.api;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
+import io.caudal.budget.ByteBudget;
+import io.caudal.budget.MemoryBudgets;
+import io.caudal.budget.Reservation;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.topic.FetchPosition;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.ProduceRecord;
 import io.caudal.topic.ProduceService;
+import io.caudal.topic.RecordPosition;
 import io.caudal.topic.TopicPartition;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -43,10 +48,14 @@ class RecordController {
 
 	private final ProduceRequestReader reader;
 
-	RecordController(ProduceService produceService, FetchService fetchService, JsonMapper json) {
+	private final ByteBudget produceMemory;
+
+	RecordController(ProduceService produceService, FetchService fetchService, JsonMapper json,
+			MemoryBudgets budgets) {
 		this.produceService = produceService;
 		this.fetchService = fetchService;
 		this.reader = new ProduceRequestReader(json);
+		this.produceMemory = budgets.produce();
 	}
 
 	@PostMapping(path = "/topics/{topic}/records", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -67,9 +76,19 @@ class RecordController {
 					schema = @Schema(implementation = RecordRequests.Produce.class)))
 	Answer<RecordResponses.Produced> produce(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(hidden = true) InputStream body) {
-		List<ProduceRecord> records = checked(this.reader.read(body, this.produceService.maxMessageBytes(topic)));
-		return Answer.waitingUpTo(this.produceService.produce(topic, records), RecordResponses.Produced::new,
-				PRODUCE_BLOCKING_WAIT);
+		int maxMessageBytes = this.produceService.maxMessageBytes(topic);
+		Reservation memory = this.produceMemory.startReservation();
+		try {
+			List<ProduceRecord> records = checked(this.reader.read(new ReservingInputStream(body, memory),
+					maxMessageBytes));
+			CompletableFuture<List<RecordPosition>> stored = this.produceService.produce(topic, records);
+			stored.whenComplete((positions, failure) -> memory.release());
+			return Answer.waitingUpTo(stored, RecordResponses.Produced::new, PRODUCE_BLOCKING_WAIT);
+		}
+		catch (RuntimeException ex) {
+			memory.release();
+			throw ex;
+		}
 	}
 
 	@GetMapping(path = "/topics/{topic}/partitions/{partition}/records", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -15,9 +15,13 @@ import org.springframework.util.unit.DataSize;
  * @param storage where records live: {@code files} (the default) in {@code dataDir}
  * @param dataDir where partitions and, by default, the H2 database live
  * @param maxPartitions the most partitions one topic may have
+ * @param maxPartitionsTotal the most partitions of all topics together
+ * @param maxOpenFiles the most partition files (segments and their indexes) kept open at once; files are opened when
+ * read or written and closed when idle, so this bounds descriptors whatever the number of partitions and segments
  * @param maxRequestSize the largest request body accepted; larger ones are answered 413
  * @param logWriterThreads threads that write and fsync partitions (each partition uses one)
  * @param retentionCheckInterval how often retention looks for segments to delete
+ * @param produce the limits of produce requests
  * @param fetch the caps applied to fetch requests
  * @param cors the origins allowed to call from a browser
  * @param websocket the limits of the WebSocket endpoints
@@ -25,10 +29,12 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("caudal")
 public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @DefaultValue("./data") Path dataDir,
-		@DefaultValue("1000") int maxPartitions, @DefaultValue("16MB") DataSize maxRequestSize,
+		@DefaultValue("1000") int maxPartitions, @DefaultValue("10000") int maxPartitionsTotal,
+		@DefaultValue("1000") int maxOpenFiles, @DefaultValue("16MB") DataSize maxRequestSize,
 		@DefaultValue("2") int logWriterThreads,
 		@DefaultValue("1m") Duration retentionCheckInterval,
-		@DefaultValue Fetch fetch, @DefaultValue Cors cors, @DefaultValue Websocket websocket, @DefaultValue Sse sse) {
+		@DefaultValue Produce produce, @DefaultValue Fetch fetch, @DefaultValue Cors cors,
+		@DefaultValue Websocket websocket, @DefaultValue Sse sse) {
 
 	/** The storage engines {@code caudal.storage} may name. */
 	public enum StorageEngine {
@@ -39,14 +45,27 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	}
 
 	/**
+	 * Limits of produce requests.
+	 * @param maxBufferedBytes the most memory the produce requests being read and stored may hold together, counted
+	 * as twice their bodies' bytes (the values read, then the batch built); past it a produce is refused (429
+	 * {@code RESOURCE_LIMIT}). Default: an eighth of the heap
+	 */
+	public record Produce(DataSize maxBufferedBytes) {
+	}
+
+	/**
 	 * Caps on what one fetch may ask for; larger values are lowered to these.
 	 * @param maxRecords the most records in one answer
 	 * @param maxBytes the most record bytes in one answer (one record may exceed it)
 	 * @param maxWait the longest a long poll waits
 	 * @param maxWaitingPolls the most long polls waiting at once; past it a poll answers at once
+	 * @param maxBufferedBytes the most record bytes that fetch and poll answers being read and written may hold
+	 * together; past it an answer carries fewer records, and one that finds none free waits briefly, then is
+	 * refused (429 {@code RESOURCE_LIMIT}). Default: an eighth of the heap
 	 */
 	public record Fetch(@DefaultValue("10000") int maxRecords, @DefaultValue("8MB") DataSize maxBytes,
-			@DefaultValue("30s") Duration maxWait, @DefaultValue("10000") int maxWaitingPolls) {
+			@DefaultValue("30s") Duration maxWait, @DefaultValue("10000") int maxWaitingPolls,
+			DataSize maxBufferedBytes) {
 	}
 
 	/** @param allowedOrigins browser origins allowed beyond the same origin, for REST and WebSocket alike */
@@ -66,20 +85,22 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	 * @param maxMessageSize the largest text message a client may send; a larger one closes its
 	 * socket (1009). The container keeps a buffer of this size for every open socket.
 	 * @param allowedOriginPatterns browser origins that may open sockets, besides the same origin
-	 * and {@code caudal.cors.allowed-origins}; by default pages served from this machine
-	 * (localhost on any port); set it empty to allow only those two
+	 * and {@code caudal.cors.allowed-origins}; none by default. For a page served by a development
+	 * server on this machine: {@code http://localhost:[*]}
 	 * @param rebalanceTimeout how long a group socket may keep a partition it was told to give up
 	 * when its client neither commits it nor sends any other message; the partition then goes
 	 * to its new owner
 	 * @param autoCommitInterval how often a group socket with {@code autoCommit=true} commits the
 	 * offsets delivered to it
+	 * @param maxBufferedBytes the most bytes of frames all sockets together may have waiting to be written; a socket
+	 * reads no records while they are taken. Default: an eighth of the heap
 	 */
 	public record Websocket(@DefaultValue("1000") int maxSessions, @DefaultValue("1MB") DataSize sendBufferSize,
 			@DefaultValue("10s") Duration sendTimeLimit, @DefaultValue("20s") Duration pingInterval,
 			@DefaultValue("16KB") DataSize maxMessageSize,
-			@DefaultValue({ "http://localhost:[*]", "http://127.0.0.1:[*]",
-					"http://[::1]:[*]" }) List<String> allowedOriginPatterns,
-			@DefaultValue("5s") Duration rebalanceTimeout, @DefaultValue("5s") Duration autoCommitInterval) {
+			@DefaultValue List<String> allowedOriginPatterns,
+			@DefaultValue("5s") Duration rebalanceTimeout, @DefaultValue("5s") Duration autoCommitInterval,
+			DataSize maxBufferedBytes) {
 	}
 
 	/**
@@ -91,9 +112,12 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	 * @param keepAliveInterval how often an idle stream gets a comment line, so proxies keep it open and a client
 	 * that went away is noticed
 	 * @param sendTimeLimit the longest an event may wait to be written; a client that reads no faster is dropped
+	 * @param maxBufferedBytes the most bytes of events all streams together may have waiting to be written; a stream
+	 * reads no records while they are taken. Default: an eighth of the heap
 	 */
 	public record Sse(@DefaultValue("1000") int maxStreams, @DefaultValue("256KB") DataSize maxEventSize,
-			@DefaultValue("15s") Duration keepAliveInterval, @DefaultValue("30s") Duration sendTimeLimit) {
+			@DefaultValue("15s") Duration keepAliveInterval, @DefaultValue("30s") Duration sendTimeLimit,
+			DataSize maxBufferedBytes) {
 	}
 
 }

@@ -6,7 +6,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.caudal.budget.MemoryBudgets;
 import io.caudal.log.LogWriter;
+import io.caudal.log.OpenFiles;
 import io.caudal.time.Time;
 import io.caudal.topic.FetchLimits;
 import io.caudal.topic.FetchService;
@@ -17,12 +19,14 @@ import io.caudal.topic.Storage;
 import io.caudal.topic.TopicMeters;
 import io.caudal.topic.TopicRepository;
 import io.caudal.topic.TopicService;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -39,7 +43,7 @@ class StorageConfiguration {
 
 	@Bean
 	TopicService topicService(Storage storage, CaudalProperties properties, MeterRegistry meters) {
-		TopicService topics = new TopicService(storage, properties.maxPartitions());
+		TopicService topics = new TopicService(storage, properties.maxPartitions(), properties.maxPartitionsTotal());
 		Gauge.builder("caudal.topics", topics, service -> service.list().size())
 			.description("Number of topics")
 			.register(meters);
@@ -62,11 +66,11 @@ class StorageConfiguration {
 
 	@Bean
 	FetchService fetchService(Storage storage, CaudalProperties properties, ExecutorService fetchExecutor, Time time,
-			MeterRegistry meters) {
+			MeterRegistry meters, MemoryBudgets budgets) {
 		CaudalProperties.Fetch fetch = properties.fetch();
 		FetchLimits limits = new FetchLimits(fetch.maxRecords(), Math.toIntExact(fetch.maxBytes().toBytes()),
 				fetch.maxWait().toMillis(), fetch.maxWaitingPolls());
-		return new FetchService(storage, limits, fetchExecutor, time, meters);
+		return new FetchService(storage, limits, fetchExecutor, time, meters, budgets.fetch());
 	}
 
 	@Bean
@@ -96,9 +100,24 @@ class StorageConfiguration {
 			return new TopicRepository(jdbc);
 		}
 
+		@Bean
+		OpenFiles openFiles(CaudalProperties properties, Environment environment, MeterRegistry meters) {
+			int maxConnections = environment.getProperty("server.tomcat.max-connections", Integer.class, 8192);
+			OpenFiles files = new OpenFiles(
+					FileDescriptorBudget.openFiles(properties.maxOpenFiles(), maxConnections));
+			Gauge.builder("caudal.log.files.open", files, OpenFiles::openCount)
+				.description("Partition files (segments and indexes) open now")
+				.register(meters);
+			FunctionCounter.builder("caudal.log.files.opened", files, OpenFiles::opens)
+				.description("Partition files opened, including reopenings of files closed while idle")
+				.register(meters);
+			return files;
+		}
+
 		@Bean(initMethod = "open", destroyMethod = "close")
-		FileStorage fileStorage(CaudalProperties properties, TopicRepository repository, Time time, LogWriter writer) {
-			return new FileStorage(properties.dataDir(), repository, time, writer);
+		FileStorage fileStorage(CaudalProperties properties, TopicRepository repository, Time time, LogWriter writer,
+				OpenFiles files) {
+			return new FileStorage(properties.dataDir(), repository, time, writer, files);
 		}
 
 		/** Runs retention over every partition at a fixed interval, on one named thread. */

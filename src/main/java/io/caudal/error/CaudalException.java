@@ -9,6 +9,9 @@ import java.util.Map;
  */
 public class CaudalException extends RuntimeException {
 
+	/** A property that also goes out as the {@code Retry-After} header, in seconds: when a refusal may pass. */
+	public static final String RETRY_AFTER_SECONDS = "retryAfterSeconds";
+
 	private final ErrorCode code;
 
 	private final Map<String, Object> properties;

@@ -21,6 +21,8 @@ public enum ErrorCode {
 	NO_COMMITTED_OFFSET(409, "No committed offset"),
 	GROUP_NOT_EMPTY(409, "Group not empty"),
 	STORAGE_ERROR(503, "Storage error"),
+	/** A record timestamp outside the topic's message.timestamp.before/after.max.ms window. */
+	INVALID_TIMESTAMP(400, "Invalid timestamp"),
 	/** A server-wide or per-principal cap is reached (partitions, groups, members, sockets, streams). */
 	RESOURCE_LIMIT(429, "Resource limit reached"),
 	/** Not a client mistake: a fault of the server, logged with its cause. */

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.caudal.offset.GroupChanges;
+import io.caudal.offset.PartitionOffset;
 import io.caudal.offset.StoredGroup;
 import io.caudal.offset.StoredMember;
 import io.caudal.offset.StoredPartition;
@@ -27,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Ownership moves incrementally. A partition is given to its target member only while nobody
  * owns it. A member owning a partition its target no longer includes is told so in its next
- * answer ({@link #answer}: the partition is then <em>revoking</em>) and lets go of it at its
- * following call ({@link #release}) or when it leaves; only then is the partition free. So a
- * partition never has two owners, and no member waits for a group-wide round.
+ * answer ({@link #answer}: the partition is then <em>revoking</em>, by that answer's generation)
+ * and lets go of it only once it provably heard ({@link #releaseSeen}, {@link #releaseCommitted}),
+ * when it leaves, or when its rebalance timeout passes ({@link #releaseOverdue}); only then is the
+ * partition free. So a partition never has two owners, and no member waits for a group-wide round.
  *
  * <p>
  * Every change is remembered until {@link #drainChanges} hands it to the database and
@@ -71,7 +73,7 @@ final class ConsumerGroup {
 
 	private Map<TopicPartition, String> target = new HashMap<>();
 
-	private final Map<TopicPartition, Ownership> owners = new HashMap<>();
+	private final PartitionOwners owners = new PartitionOwners();
 
 	private Map<String, Integer> partitionCounts = Map.of();
 
@@ -118,8 +120,11 @@ final class ConsumerGroup {
 			if (partition.targetMemberId() != null) {
 				group.target.put(tp, partition.targetMemberId());
 			}
-			if (partition.ownerMemberId() != null && group.members.containsKey(partition.ownerMemberId())) {
-				group.owners.put(tp, new Ownership(partition.ownerMemberId(), partition.revoking()));
+			GroupMember owner = (partition.ownerMemberId() != null) ? group.members.get(partition.ownerMemberId())
+					: null;
+			if (owner != null) {
+				group.owners.restore(tp, owner.memberId(), partition.revokedGeneration(),
+						owner.releaseDeadline(nowNanos));
 			}
 			else {
 				group.touchedPartitions.add(tp);
@@ -243,18 +248,7 @@ final class ConsumerGroup {
 		this.savedMembers.add(member.memberId());
 		this.toTellRemoved.add(previous);
 		this.target.replaceAll((tp, memberId) -> memberId.equals(previous.memberId()) ? member.memberId() : memberId);
-		for (Map.Entry<TopicPartition, Ownership> entry : List.copyOf(this.owners.entrySet())) {
-			if (entry.getValue().memberId().equals(previous.memberId())) {
-				TopicPartition tp = entry.getKey();
-				if (entry.getValue().revoking()) {
-					this.owners.remove(tp);
-				}
-				else {
-					this.owners.put(tp, new Ownership(member.memberId(), false));
-				}
-				this.touchedPartitions.add(tp);
-			}
-		}
+		this.touchedPartitions.addAll(this.owners.transfer(previous.memberId(), member.memberId()));
 		this.touchedPartitions.addAll(partitionsTargetedTo(member.memberId()));
 		MemberConfig before = previous.config();
 		MemberConfig after = member.config();
@@ -278,13 +272,7 @@ final class ConsumerGroup {
 		this.savedMembers.remove(memberId);
 		this.deletedMembers.add(memberId);
 		this.toTellRemoved.add(member);
-		this.owners.entrySet().removeIf(entry -> {
-			if (entry.getValue().memberId().equals(memberId)) {
-				this.touchedPartitions.add(entry.getKey());
-				return true;
-			}
-			return false;
-		});
+		this.touchedPartitions.addAll(this.owners.removeMember(memberId));
 		this.targetStale = true;
 	}
 
@@ -324,14 +312,10 @@ final class ConsumerGroup {
 		}
 		this.targetStale = false;
 		this.partitionCounts = Map.copyOf(counts);
-		this.owners.keySet().removeIf(tp -> {
+		this.touchedPartitions.addAll(this.owners.removePartitions(tp -> {
 			Integer partitions = counts.get(tp.topic());
-			if (partitions == null || tp.partition() >= partitions) {
-				this.touchedPartitions.add(tp);
-				return true;
-			}
-			return false;
-		});
+			return partitions == null || tp.partition() >= partitions;
+		}));
 		Map<TopicPartition, String> next = computeTarget();
 		if (next.equals(this.target)) {
 			return;
@@ -371,67 +355,63 @@ final class ConsumerGroup {
 	void assignFree() {
 		this.target.forEach((tp, memberId) -> {
 			GroupMember member = this.members.get(memberId);
-			if (member != null && !this.owners.containsKey(tp)) {
-				this.owners.put(tp, new Ownership(memberId, false));
+			if (member != null && !this.owners.isOwned(tp)) {
+				this.owners.give(tp, memberId);
 				this.touchedPartitions.add(tp);
 				this.toNotify.add(member);
 			}
 		});
 	}
 
-	/** A call from the member lets go of what it was told to give up, unless it releases explicitly. */
-	void releaseOnCall(GroupMember member) {
-		if (!member.listener().releasesExplicitly()) {
-			release(member);
+	/**
+	 * Lets go of the partitions the member was told to give up in answers of {@code seenGeneration} or earlier: a
+	 * call carrying that generation proves it heard.
+	 * @param seenGeneration the latest generation the member says it saw, or null when it said nothing
+	 */
+	void releaseSeen(GroupMember member, Integer seenGeneration) {
+		if (seenGeneration != null) {
+			this.touchedPartitions.addAll(this.owners.releaseSeen(member.memberId(), seenGeneration));
 		}
 	}
 
-	/** Lets go of the partitions the member was told to give up in an earlier answer. */
-	void release(GroupMember member) {
-		release(member, null);
+	/**
+	 * Lets go of the partitions the member was told to give up and has just committed up to everything delivered
+	 * from them: nothing of them is left in flight.
+	 */
+	void releaseCommitted(GroupMember member, List<PartitionOffset> committed) {
+		Map<TopicPartition, Long> offsets = new HashMap<>();
+		committed.forEach(offset -> offsets.put(offset.topicPartition(), offset.offset()));
+		this.touchedPartitions.addAll(this.owners.releaseRevoked(member.memberId(), tp -> {
+			Long offset = offsets.get(tp);
+			Long position = member.position(tp);
+			return offset != null && (position == null || offset >= position);
+		}));
 	}
 
-	/**
-	 * Lets go of some of the partitions the member was told to give up.
-	 * @param partitions the partitions to release, or null for all of them
-	 */
+	/** Lets go of some of the partitions the member was told to give up, on its transport's word. */
 	void release(GroupMember member, Set<TopicPartition> partitions) {
-		this.owners.entrySet().removeIf(entry -> {
-			Ownership ownership = entry.getValue();
-			if (ownership.revoking() && ownership.memberId().equals(member.memberId())
-					&& (partitions == null || partitions.contains(entry.getKey()))) {
-				this.touchedPartitions.add(entry.getKey());
-				return true;
-			}
-			return false;
-		});
+		this.touchedPartitions.addAll(this.owners.releaseRevoked(member.memberId(), partitions::contains));
+	}
+
+	/** Lets go of the partitions kept past their owner's rebalance timeout. @return them */
+	List<TopicPartition> releaseOverdue(long nowNanos) {
+		List<TopicPartition> released = this.owners.releaseOverdue(nowNanos);
+		if (!released.isEmpty()) {
+			this.touchedPartitions.addAll(released);
+			// Rare, and the old owners are not calling: telling every member is simpler than finding them.
+			this.toNotify.addAll(this.members.values());
+		}
+		return released;
 	}
 
 	/** The partitions the member owns and reads (not revoking), in topic then partition order. */
 	List<TopicPartition> readable(GroupMember member) {
-		return ownedBy(member, false);
+		return this.owners.ownedBy(member.memberId(), false);
 	}
 
 	/** Every partition the member owns, revoking or not. */
 	Set<TopicPartition> owned(GroupMember member) {
-		Set<TopicPartition> owned = new HashSet<>();
-		this.owners.forEach((tp, ownership) -> {
-			if (ownership.memberId().equals(member.memberId())) {
-				owned.add(tp);
-			}
-		});
-		return owned;
-	}
-
-	private List<TopicPartition> ownedBy(GroupMember member, boolean revoking) {
-		List<TopicPartition> partitions = new ArrayList<>();
-		this.owners.forEach((tp, ownership) -> {
-			if (ownership.memberId().equals(member.memberId()) && ownership.revoking() == revoking) {
-				partitions.add(tp);
-			}
-		});
-		partitions.sort(PartitionAssignor.ORDER);
-		return partitions;
+		return this.owners.owned(member.memberId());
 	}
 
 	private List<TopicPartition> partitionsTargetedTo(String memberId) {
@@ -449,32 +429,17 @@ final class ConsumerGroup {
 	 * partitions, or a partition to give up.
 	 */
 	boolean hasNews(GroupMember member) {
-		if (member.generation() != this.generation || !readable(member).equals(member.lastAssignment())) {
-			return true;
-		}
-		for (Map.Entry<TopicPartition, Ownership> entry : this.owners.entrySet()) {
-			Ownership ownership = entry.getValue();
-			if (ownership.memberId().equals(member.memberId()) && !ownership.revoking()
-					&& !member.memberId().equals(this.target.get(entry.getKey()))) {
-				return true;
-			}
-		}
-		return false;
+		return member.generation() != this.generation || !readable(member).equals(member.lastAssignment())
+				|| this.owners.hasUntargeted(member.memberId(), this.target);
 	}
 
 	/**
 	 * Builds the member's answer. Partitions it owns but its target no longer includes become
-	 * revoking now, since this answer is what tells it; it learns the current generation.
+	 * revoking now, by this generation, since this answer is what tells it; it learns the current generation.
 	 */
-	MemberAssignment answer(GroupMember member) {
-		this.owners.replaceAll((tp, ownership) -> {
-			if (ownership.memberId().equals(member.memberId()) && !ownership.revoking()
-					&& !member.memberId().equals(this.target.get(tp))) {
-				this.touchedPartitions.add(tp);
-				return new Ownership(ownership.memberId(), true);
-			}
-			return ownership;
-		});
+	MemberAssignment answer(GroupMember member, long nowNanos) {
+		this.touchedPartitions.addAll(this.owners.revokeUntargeted(member.memberId(), this.target, this.generation,
+				member.releaseDeadline(nowNanos)));
 		if (member.generation() != this.generation) {
 			member.generation(this.generation);
 			this.savedMembers.add(member.memberId());
@@ -484,13 +449,13 @@ final class ConsumerGroup {
 		member.forgetPositionsExcept(owned(member));
 		GroupMember leader = leader();
 		return new MemberAssignment(member.memberId(), this.generation, (leader != null) ? leader.memberId() : null,
-				assignment, ownedBy(member, true));
+				assignment, this.owners.ownedBy(member.memberId(), true));
 	}
 
 	/** The member's current view without announcing anything, for describing the group. */
 	GroupDescription.Member describe(GroupMember member) {
 		return new GroupDescription.Member(member.memberId(), member.config().instanceId(), member.transport(),
-				member.config().topics(), readable(member), ownedBy(member, true));
+				member.config().topics(), readable(member), this.owners.ownedBy(member.memberId(), true));
 	}
 
 	/**
@@ -539,12 +504,7 @@ final class ConsumerGroup {
 				return false;
 			}
 		}
-		for (Map.Entry<TopicPartition, Ownership> entry : this.owners.entrySet()) {
-			if (entry.getValue().revoking() || !entry.getValue().memberId().equals(this.target.get(entry.getKey()))) {
-				return false;
-			}
-		}
-		return this.owners.keySet().containsAll(this.target.keySet());
+		return this.owners.matches(this.target);
 	}
 
 	/** Whether anything was changed since the last {@link #drainChanges}: members, generations, ownership. */
@@ -579,14 +539,15 @@ final class ConsumerGroup {
 		List<StoredPartition> savedPartitions = new ArrayList<>();
 		List<TopicPartition> deletedPartitions = new ArrayList<>();
 		for (TopicPartition tp : this.touchedPartitions) {
-			Ownership ownership = this.owners.get(tp);
+			PartitionOwners.Ownership ownership = this.owners.get(tp);
 			String targetMember = this.target.get(tp);
 			if (ownership == null && targetMember == null) {
 				deletedPartitions.add(tp);
 			}
 			else {
 				savedPartitions.add(new StoredPartition(tp, targetMember,
-						(ownership != null) ? ownership.memberId() : null, ownership != null && ownership.revoking()));
+						(ownership != null) ? ownership.memberId() : null,
+						(ownership != null) ? ownership.revokedGeneration() : null));
 			}
 		}
 		GroupChanges changes = new GroupChanges(this.groupId, this.generation, forget, saved,
@@ -621,10 +582,6 @@ final class ConsumerGroup {
 		List<Runnable> callbacks = new ArrayList<>();
 		this.members.values().forEach(member -> callbacks.addAll(member.notified()));
 		return callbacks;
-	}
-
-	/** Who owns a partition and whether it was told to give it up. */
-	private record Ownership(String memberId, boolean revoking) {
 	}
 
 }

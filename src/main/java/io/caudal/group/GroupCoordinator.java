@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.caudal.budget.Held;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.offset.OffsetStore;
@@ -141,23 +142,23 @@ public class GroupCoordinator implements AutoCloseable {
 						transport.wireName(), config.topics());
 			}
 			this.groups.settle(group);
-			return group.answer(member);
+			return group.answer(member, this.time.nanoseconds());
 		});
 	}
 
 	/**
-	 * Keeps a member's session alive, lets go of the partitions it was told to give up (unless its listener
-	 * {@link MemberListener#releasesExplicitly releases explicitly}), and tells it its assignment (announcing new
-	 * revocations).
+	 * Keeps a member's session alive, lets go of the partitions it was told to give up by {@code seenGeneration}
+	 * or earlier, and tells it its assignment (announcing new revocations).
+	 * @param seenGeneration the latest generation the member saw, or null: then nothing is released
 	 * @throws CaudalException {@link ErrorCode#UNKNOWN_MEMBER}
 	 */
-	public MemberAssignment heartbeat(String groupId, String memberId) {
+	public MemberAssignment heartbeat(String groupId, String memberId, Integer seenGeneration) {
 		return this.groups.withGroup(groupId, false, GroupErrors.unknownMember(groupId, memberId), group -> {
 			GroupMember member = GroupErrors.member(group, memberId);
 			group.touch(member, this.time.nanoseconds(), 0);
-			group.releaseOnCall(member);
+			group.releaseSeen(member, seenGeneration);
 			this.groups.settle(group);
-			return group.answer(member);
+			return group.answer(member, this.time.nanoseconds());
 		});
 	}
 
@@ -169,24 +170,28 @@ public class GroupCoordinator implements AutoCloseable {
 	 * @param maxRecords at least 1, lowered to the server's cap
 	 * @param maxBytes at least 1, lowered to the server's cap; one record may exceed it
 	 * @param waitMs 0 or more, lowered to the server's cap
-	 * @return completes with the answer, or exceptionally with a {@link CaudalException}
-	 * @throws CaudalException {@link ErrorCode#UNKNOWN_MEMBER}; {@link ErrorCode#NO_COMMITTED_OFFSET} or
+	 * @param seenGeneration the latest generation the member saw, or null; see {@link #heartbeat}
+	 * @return completes with the answer, whose records hold memory of the answer budget until released once written,
+	 * or exceptionally with a {@link CaudalException}
+	 * @throws CaudalException {@link ErrorCode#UNKNOWN_MEMBER}; {@link ErrorCode#RESOURCE_LIMIT} when the answer
+	 * budget stays full; {@link ErrorCode#NO_COMMITTED_OFFSET} or
 	 * {@link ErrorCode#OFFSET_OUT_OF_RANGE} for a partition without a usable offset when the member's autoOffsetReset
 	 * is none
 	 */
-	public CompletableFuture<Polled> poll(String groupId, String memberId, int maxRecords, int maxBytes, long waitMs) {
-		return this.polls.poll(groupId, memberId, maxRecords, maxBytes, waitMs);
+	public CompletableFuture<Held<Polled>> poll(String groupId, String memberId, int maxRecords, int maxBytes,
+			long waitMs, Integer seenGeneration) {
+		return this.polls.poll(groupId, memberId, maxRecords, maxBytes, waitMs, seenGeneration);
 	}
 
 	/**
-	 * The first round of a poll, for transports that read and deliver themselves (a socket): heartbeats, releases
-	 * on call, and plans what to read. Read the plan with {@link #read}, then {@link #deliver}.
+	 * The first round of a poll, for transports that read and deliver themselves (a socket): heartbeats and plans
+	 * what to read; releases nothing. Read the plan with {@link #read}, then {@link #deliver}.
 	 * @param waitMs how long the caller may wait before its next call, added to the member's session
 	 * @param wakeup runs at the member's next news (quickly, without blocking), or null
 	 * @throws CaudalException as {@link #poll}
 	 */
 	public PollPlan plan(String groupId, String memberId, long waitMs, Runnable wakeup) {
-		return this.polls.plan(groupId, memberId, waitMs, wakeup);
+		return this.polls.plan(groupId, memberId, waitMs, wakeup, null);
 	}
 
 	/**
@@ -214,7 +219,7 @@ public class GroupCoordinator implements AutoCloseable {
 	 * Commits offsets for a member: the given ones, or with {@code offsets} null the positions delivered to it in the
 	 * partitions it owns (revoking ones included). Each partition's ownership is checked in the transaction that
 	 * writes it; nothing is written unless all pass. Afterwards the member lets go of the partitions it was told to
-	 * give up.
+	 * give up by {@code generation} or earlier, and of those it committed up to everything delivered from them.
 	 * @param offsets explicit offsets, each within its partition's {@code [startOffset, endOffset]}, at most one per
 	 * partition; they do not move the member's positions
 	 * @param generation the generation the member believes current, or null
@@ -247,7 +252,8 @@ public class GroupCoordinator implements AutoCloseable {
 		this.groups.withGroup(groupId, false, () -> null, group -> {
 			GroupMember member = group.member(memberId);
 			if (member != null) {
-				group.release(member);
+				group.releaseSeen(member, generation);
+				group.releaseCommitted(member, sorted);
 				this.groups.settle(group);
 			}
 			return null;
@@ -256,8 +262,8 @@ public class GroupCoordinator implements AutoCloseable {
 	}
 
 	/**
-	 * Lets go of some of the partitions a member was told to give up, so their new owners get them at once; for
-	 * transports that learn of the release otherwise than by a call.
+	 * Lets go of some of the partitions a member was told to give up, so their new owners get them at once: for a
+	 * transport that knows its client has nothing left in flight for them (a socket that committed what it wrote).
 	 * @throws CaudalException {@link ErrorCode#UNKNOWN_MEMBER}
 	 */
 	public void release(String groupId, String memberId, Collection<TopicPartition> partitions) {

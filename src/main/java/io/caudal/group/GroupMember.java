@@ -55,8 +55,8 @@ final class GroupMember {
 	}
 
 	static GroupMember restored(StoredMember stored) {
-		MemberConfig config = new MemberConfig(stored.topics(), stored.sessionTimeoutMs(), stored.assignor(),
-				AutoOffsetReset.parse(stored.autoOffsetReset()), stored.instanceId());
+		MemberConfig config = new MemberConfig(stored.topics(), stored.sessionTimeoutMs(), stored.rebalanceTimeoutMs(),
+				stored.assignor(), AutoOffsetReset.parse(stored.autoOffsetReset()), stored.instanceId());
 		GroupMember member = new GroupMember(stored.memberId(), config, Transport.parse(stored.transport()),
 				MemberListener.NONE);
 		member.joinOrder = stored.joinOrder();
@@ -66,8 +66,8 @@ final class GroupMember {
 
 	StoredMember stored() {
 		return new StoredMember(this.memberId, this.config.instanceId(), this.transport.wireName(),
-				this.config.topics(), this.config.sessionTimeoutMs(), this.config.assignor(), this.config.autoOffsetReset().wireName(),
-				this.joinOrder, this.generation);
+				this.config.topics(), this.config.sessionTimeoutMs(), this.config.rebalanceTimeoutMs(),
+				this.config.assignor(), this.config.autoOffsetReset().wireName(), this.joinOrder, this.generation);
 	}
 
 	String memberId() {
@@ -115,6 +115,11 @@ final class GroupMember {
 
 	long deadlineNanos() {
 		return this.deadlineNanos;
+	}
+
+	/** When a partition this member is told now to give up is released at the latest: its rebalance timeout. */
+	long releaseDeadline(long nowNanos) {
+		return nowNanos + this.config.rebalanceTimeoutMs() * 1_000_000L;
 	}
 
 	boolean expired(long nowNanos) {

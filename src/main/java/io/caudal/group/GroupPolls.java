@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
+import io.caudal.budget.Held;
+import io.caudal.budget.Reservation;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.offset.PartitionOffset;
@@ -50,33 +52,35 @@ final class GroupPolls {
 	}
 
 	/** See {@link GroupCoordinator#poll}. */
-	CompletableFuture<Polled> poll(String groupId, String memberId, int maxRecords, int maxBytes, long waitMs) {
+	CompletableFuture<Held<Polled>> poll(String groupId, String memberId, int maxRecords, int maxBytes,
+			long waitMs, Integer seenGeneration) {
 		FetchLimits limits = this.fetch.limits();
 		long wait = Math.min(waitMs, limits.maxWaitMs());
 		CompletableFuture<Void> news = new CompletableFuture<>();
 		Runnable wakeup = (wait > 0) ? () -> news.complete(null) : null;
-		PollPlan plan = plan(groupId, memberId, wait, wakeup);
-		List<PartitionRecords> reads = read(plan, maxRecords, maxBytes);
-		if (!reads.isEmpty() || plan.news() || wait <= 0) {
+		PollPlan plan = plan(groupId, memberId, wait, wakeup, seenGeneration);
+		Held<List<PartitionRecords>> reads = readHeld(plan, maxRecords, maxBytes);
+		if (!reads.value().isEmpty() || plan.news() || wait <= 0) {
 			return CompletableFuture.completedFuture(answer(groupId, memberId, reads, wakeup));
 		}
+		reads.release();
 		Map<TopicPartition, Long> positions = new HashMap<>();
 		plan.positions().forEach(position -> positions.put(position.topicPartition(), position.offset()));
 		CompletableFuture<Void> waited = this.fetch.longPoll(positions, wait);
 		news.thenRun(() -> waited.complete(null));
 		return FetchService.cancelling(waited, waited.thenApplyAsync(
-				woken -> answer(groupId, memberId, read(plan, maxRecords, maxBytes), wakeup), this.executor));
+				woken -> answer(groupId, memberId, readHeld(plan, maxRecords, maxBytes), wakeup), this.executor));
 	}
 
 	/** See {@link GroupCoordinator#plan}. */
-	PollPlan plan(String groupId, String memberId, long waitMs, Runnable wakeup) {
+	PollPlan plan(String groupId, String memberId, long waitMs, Runnable wakeup, Integer seenGeneration) {
 		return this.groups.withGroup(groupId, false, GroupErrors.unknownMember(groupId, memberId), group -> {
 			GroupMember member = GroupErrors.member(group, memberId);
 			if (wakeup != null) {
 				member.addWakeup(wakeup);
 			}
 			group.touch(member, this.time.nanoseconds(), waitMs);
-			group.releaseOnCall(member);
+			group.releaseSeen(member, seenGeneration);
 			this.groups.settle(group);
 			List<TopicPartition> readable = group.readable(member);
 			int first = readable.isEmpty() ? 0 : member.nextReadCursor() % readable.size();
@@ -103,7 +107,7 @@ final class GroupPolls {
 				member.removeWakeup(wakeup);
 			}
 			group.touch(member, this.time.nanoseconds(), 0);
-			MemberAssignment assignment = group.answer(member);
+			MemberAssignment assignment = group.answer(member, this.time.nanoseconds());
 			Set<TopicPartition> readable = new HashSet<>(assignment.assignment());
 			List<Delivery> accepted = new ArrayList<>();
 			for (Delivery delivery : deliveries) {
@@ -156,12 +160,35 @@ final class GroupPolls {
 		return reads;
 	}
 
-	private Polled answer(String groupId, String memberId, List<PartitionRecords> reads, Runnable wakeup) {
-		Delivered delivered = deliver(groupId, memberId, reads.stream().map(Delivery::of).toList(), false, wakeup);
-		List<PartitionRecords> records = reads.stream()
-			.filter(read -> delivered.partitions().contains(read.partition()))
-			.toList();
-		return new Polled(delivered.assignment(), records);
+	/** Reads within the memory the answer budget grants the poll; the reads hold it until the answer is written. */
+	private Held<List<PartitionRecords>> readHeld(PollPlan plan, int maxRecords, int maxBytes) {
+		Reservation memory = this.fetch.reserveAnswer(maxBytes);
+		try {
+			List<PartitionRecords> reads = read(plan, maxRecords, (int) Math.max(1, memory.bytes()));
+			FetchService.holdExactly(memory, reads.stream().mapToLong(PartitionRecords::bufferedBytes).sum());
+			return new Held<>(reads, memory);
+		}
+		catch (RuntimeException ex) {
+			memory.release();
+			throw ex;
+		}
+	}
+
+	private Held<Polled> answer(String groupId, String memberId, Held<List<PartitionRecords>> reads,
+			Runnable wakeup) {
+		try {
+			Delivered delivered = deliver(groupId, memberId, reads.value().stream().map(Delivery::of).toList(), false,
+					wakeup);
+			List<PartitionRecords> records = reads.value()
+				.stream()
+				.filter(read -> delivered.partitions().contains(read.partition()))
+				.toList();
+			return new Held<>(new Polled(delivered.assignment(), records), reads.memory());
+		}
+		catch (RuntimeException ex) {
+			reads.release();
+			throw ex;
+		}
 	}
 
 	/**

@@ -16,6 +16,7 @@ import io.caudal.offset.OffsetStore;
 import io.caudal.offset.StoredGroup;
 import io.caudal.time.Time;
 import io.caudal.topic.Topic;
+import io.caudal.topic.TopicPartition;
 import io.caudal.topic.TopicService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,9 +129,16 @@ final class Groups {
 	}
 
 	private void expireSessions(ConsumerGroup group) {
-		for (GroupMember expired : group.expire(this.time.nanoseconds())) {
+		long now = this.time.nanoseconds();
+		for (GroupMember expired : group.expire(now)) {
 			logger.info("{} - Member {} was silent for more than {} ms; its session ended.", group.groupId(),
 					expired.memberId(), expired.config().sessionTimeoutMs());
+		}
+		List<TopicPartition> overdue = group.releaseOverdue(now);
+		if (!overdue.isEmpty()) {
+			logger.info("{} - {} were kept past their owners' rebalance timeout without a sign the owners heard of "
+					+ "their revocation; they move on, and the old owners' commits for them are refused.",
+					group.groupId(), overdue);
 		}
 	}
 

@@ -23,14 +23,4 @@ public interface MemberListener {
 	default void removed() {
 	}
 
-	/**
-	 * Whether the member gives up the partitions it was told to revoke only by committing or by a
-	 * {@link GroupCoordinator#release release}, not at its next heartbeat or poll. A transport that
-	 * heartbeats and polls on its own, without the client's asking (a socket), says true: its calls
-	 * do not tell that the client has heard of the revocation.
-	 */
-	default boolean releasesExplicitly() {
-		return false;
-	}
-
 }

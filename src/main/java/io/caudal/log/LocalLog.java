@@ -27,7 +27,7 @@ final class LocalLog {
 
 	private final String name;
 
-	private final ChannelFactory channels;
+	private final OpenFiles files;
 
 	private final ConcurrentSkipListMap<Long, LogSegment> segments;
 
@@ -47,10 +47,10 @@ final class LocalLog {
 	/**
 	 * @param segments the loaded segments, at least one; the last is active
 	 */
-	LocalLog(Path dir, String name, ChannelFactory channels, ConcurrentSkipListMap<Long, LogSegment> segments) {
+	LocalLog(Path dir, String name, OpenFiles files, ConcurrentSkipListMap<Long, LogSegment> segments) {
 		this.dir = dir;
 		this.name = name;
-		this.channels = channels;
+		this.files = files;
 		this.segments = segments;
 		this.active = segments.lastEntry().getValue();
 		this.nextOffset = this.active.nextOffset();
@@ -173,7 +173,7 @@ final class LocalLog {
 	long append(RecordBatches.Batch batch, LogConfig config) throws IOException {
 		long lastOffset = this.nextOffset + batch.recordCount() - 1;
 		if (shouldRoll(batch.sizeInBytes(), lastOffset, config)) {
-			roll();
+			roll(config);
 		}
 		long baseOffset = this.nextOffset;
 		RecordBatches.assignOffsets(batch.buffer(), baseOffset);
@@ -198,15 +198,18 @@ final class LocalLog {
 	}
 
 	/** Starts a new active segment at the next offset, fsyncing the old one first (writer thread). */
-	void roll() throws IOException {
+	void roll(LogConfig config) throws IOException {
 		LogSegment previous = this.active;
 		markDirty(previous);
 		previous.onBecomeInactive();
-		LogSegment next = LogSegment.create(this.dir, this.nextOffset, this.name, this.channels);
+		LogSegment next = LogSegment.create(this.files, this.dir, this.nextOffset, this.name,
+				config.segmentIndexBytes());
 		this.segments.put(this.nextOffset, next);
 		this.active = next;
 		markDirty(next);
-		LogFiles.writeAtomically(LogFiles.recoveryPointFile(this.dir), Long.toString(this.nextOffset), this.channels);
+		// Also makes the new segment's files durable entries of the directory, before any record goes into them.
+		LogFiles.writeAtomically(LogFiles.recoveryPointFile(this.dir), Long.toString(this.nextOffset),
+				this.files.fileSystem());
 		log.info("{} - Rolled to a new segment at offset {} after {} bytes in {}.", this.name, this.nextOffset,
 				previous.pendingSizeInBytes(), previous.file().getFileName());
 	}
@@ -273,7 +276,7 @@ final class LocalLog {
 	 */
 	void markCleanlyClosed() throws IOException {
 		this.active.onBecomeInactive();
-		LogFiles.writeAtomically(LogFiles.cleanShutdownFile(this.dir), "", this.channels);
+		LogFiles.writeAtomically(LogFiles.cleanShutdownFile(this.dir), "", this.files.fileSystem());
 	}
 
 	/** Closes every segment once its readers are done (writer thread). */
@@ -285,7 +288,7 @@ final class LocalLog {
 		int size = this.active.pendingSizeInBytes();
 		// Index entries hold offsets relative to the base offset in 32 bits.
 		return size > 0 && ((long) size + batchBytes > config.segmentBytes()
-				|| lastOffset - this.active.baseOffset() > Integer.MAX_VALUE);
+				|| lastOffset - this.active.baseOffset() > Integer.MAX_VALUE || this.active.indexesFull());
 	}
 
 	private void markDirty(LogSegment segment) {

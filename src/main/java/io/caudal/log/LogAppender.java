@@ -87,8 +87,8 @@ final class LogAppender {
 		return this.lane.isCurrentThread();
 	}
 
-	/** See {@link PartitionLog#append(List)}. */
-	CompletableFuture<AppendResult> append(List<LogRecord> records) {
+	/** See {@link PartitionLog#prepareAppend(List)}. */
+	PreparedAppend prepare(List<LogRecord> records) {
 		if (records.isEmpty()) {
 			throw new IllegalArgumentException(this.name + " - An append needs at least one record.");
 		}
@@ -100,7 +100,7 @@ final class LogAppender {
 			}
 		}
 		if (this.closeStarted) {
-			return CompletableFuture.failedFuture(closedException());
+			throw closedException();
 		}
 		RecordBatches.Batch batch = RecordBatches.build(records);
 		int permits;
@@ -109,15 +109,19 @@ final class LogAppender {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return CompletableFuture.failedFuture(new LogStorageException(
-					this.name + " - Interrupted while waiting for room in the writer queue; nothing was written.", ex));
+			throw new LogStorageException(
+					this.name + " - Interrupted while waiting for room in the writer queue; nothing was written.", ex);
 		}
 		if (permits < 0) {
-			return CompletableFuture.failedFuture(new LogStorageException(this.name + " - The writer queue stayed "
-					+ "full (" + this.lane.describeBound() + "): the disk is not keeping up; nothing was written.",
-					null));
+			throw new LogStorageException(this.name + " - The writer queue stayed full (" + this.lane.describeBound()
+					+ "): the disk is not keeping up; nothing was written.", null);
 		}
-		PendingAppend append = new PendingAppend(batch, permits, new CompletableFuture<>());
+		return new PreparedAppend(this, batch, permits);
+	}
+
+	/** Queues a prepared batch for the writer (any thread). */
+	CompletableFuture<AppendResult> enqueue(PreparedAppend prepared) {
+		PendingAppend append = new PendingAppend(prepared.batch(), prepared.permits(), new CompletableFuture<>());
 		this.pending.add(append);
 		if (this.drainScheduled.compareAndSet(false, true)) {
 			try {
@@ -130,6 +134,11 @@ final class LogAppender {
 			}
 		}
 		return append.future();
+	}
+
+	/** Gives back the room a prepared batch held, when it will not be written. */
+	void release(PreparedAppend prepared) {
+		this.lane.release(prepared.permits());
 	}
 
 	/**

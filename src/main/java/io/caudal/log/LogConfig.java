@@ -16,9 +16,14 @@ package io.caudal.log;
  * ({@code retention.bytes})
  * @param indexIntervalBytes bytes of batches between two offset index entries ({@code index.interval.bytes});
  * 0 or more
+ * @param segmentIndexBytes the most bytes each index of a segment may hold; the segment rolls when one is full
+ * ({@code segment.index.bytes}); at least 12, one time index entry
  */
 public record LogConfig(int segmentBytes, int maxMessageBytes, long flushMs, long retentionMs, long retentionBytes,
-		int indexIntervalBytes) {
+		int indexIntervalBytes, int segmentIndexBytes) {
+
+	/** Kafka's default {@code segment.index.bytes}, 10 MiB. */
+	public static final int DEFAULT_SEGMENT_INDEX_BYTES = 10 * 1024 * 1024;
 
 	/**
 	 * @throws IllegalArgumentException if a value is outside the bounds documented on the components
@@ -30,14 +35,16 @@ public record LogConfig(int segmentBytes, int maxMessageBytes, long flushMs, lon
 		require(retentionMs >= -1, "retentionMs", retentionMs, "-1 (unlimited) or more");
 		require(retentionBytes >= -1, "retentionBytes", retentionBytes, "-1 (unlimited) or more");
 		require(indexIntervalBytes >= 0, "indexIntervalBytes", indexIntervalBytes, "0 or more");
+		require(segmentIndexBytes >= TimeIndex.ENTRY_SIZE, "segmentIndexBytes", segmentIndexBytes,
+				"at least " + TimeIndex.ENTRY_SIZE);
 	}
 
 	/**
 	 * Kafka's defaults: 1 GiB segments, 1048588-byte records, fsync before acknowledging, 7 days of retention,
-	 * no size limit, an index entry every 4 KiB.
+	 * no size limit, an index entry every 4 KiB, indexes of up to 10 MiB.
 	 */
 	public static LogConfig defaults() {
-		return new LogConfig(1_073_741_824, 1_048_588, 0, 604_800_000L, -1, 4096);
+		return new LogConfig(1_073_741_824, 1_048_588, 0, 604_800_000L, -1, 4096, DEFAULT_SEGMENT_INDEX_BYTES);
 	}
 
 	private static void require(boolean valid, String name, long value, String bound) {

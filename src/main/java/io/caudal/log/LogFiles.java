@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
 
@@ -33,6 +31,8 @@ final class LogFiles {
 	static final String CLEAN_SHUTDOWN = "clean-shutdown";
 
 	private static final int OFFSET_DIGITS = 20;
+
+	private static final int MAX_SMALL_FILE_BYTES = 4096;
 
 	private LogFiles() {
 	}
@@ -87,9 +87,9 @@ final class LogFiles {
 	 * Replaces {@code file} with {@code content} so that a crash leaves either the old or the new content: write a
 	 * temporary file, fsync it, rename it over the target, fsync the directory.
 	 */
-	static void writeAtomically(Path file, String content, ChannelFactory channels) throws IOException {
+	static void writeAtomically(Path file, String content, LogFileSystem fileSystem) throws IOException {
 		Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
-		try (FileChannel channel = channels.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+		try (FileChannel channel = fileSystem.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
 				StandardOpenOption.TRUNCATE_EXISTING)) {
 			ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
 			while (bytes.hasRemaining()) {
@@ -97,14 +97,24 @@ final class LogFiles {
 			}
 			channel.force(true);
 		}
-		Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-		fsyncDirectory(file.getParent(), channels);
+		fileSystem.replace(temp, file);
+		fileSystem.forceDirectory(file.getParent());
 	}
 
-	/** Makes creations, renames and deletions in {@code dir} durable. */
-	static void fsyncDirectory(Path dir, ChannelFactory channels) throws IOException {
-		try (FileChannel channel = channels.open(dir, StandardOpenOption.READ)) {
-			channel.force(true);
+	/** A small file's content as text, or null if it does not exist. */
+	static String readString(Path file, LogFileSystem fileSystem) throws IOException {
+		if (!fileSystem.exists(file)) {
+			return null;
+		}
+		try (FileChannel channel = fileSystem.open(file, StandardOpenOption.READ)) {
+			long size = channel.size();
+			if (size > MAX_SMALL_FILE_BYTES) {
+				throw new IOException(file + " is " + size + " bytes, more than the " + MAX_SMALL_FILE_BYTES
+						+ " it may hold.");
+			}
+			ByteBuffer bytes = ByteBuffer.allocate((int) size);
+			PooledFile.readFully(channel, bytes, 0);
+			return new String(bytes.array(), StandardCharsets.UTF_8);
 		}
 	}
 

@@ -1,8 +1,6 @@
 package io.caudal.log;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,15 +35,19 @@ final class LogLoader {
 	 * @param name the partition's name for log messages, e.g. {@code orders-2}
 	 * @throws IOException if the directory or a file cannot be read or written
 	 */
-	static LocalLog load(Path dir, String name, LogConfig config, Time time, ChannelFactory channels)
-			throws IOException {
+	static LocalLog load(Path dir, String name, LogConfig config, Time time, OpenFiles files) throws IOException {
 		long startNanos = time.nanoseconds();
-		Files.createDirectories(dir);
+		LogFileSystem fileSystem = files.fileSystem();
+		if (!fileSystem.exists(dir)) {
+			fileSystem.createDirectories(dir);
+			fileSystem.forceDirectory(dir.getParent());
+		}
 		Path cleanShutdown = LogFiles.cleanShutdownFile(dir);
-		boolean clean = Files.exists(cleanShutdown);
-		TreeSet<Long> bases = segmentBases(dir, name);
+		boolean clean = fileSystem.exists(cleanShutdown);
+		TreeSet<Long> bases = segmentBases(dir, name, fileSystem);
 		long recoverFrom = clean ? Long.MAX_VALUE
-				: Math.min(recoveryPoint(dir, name), bases.isEmpty() ? 0 : bases.last());
+				: Math.min(recoveryPoint(dir, name, fileSystem), bases.isEmpty() ? 0 : bases.last());
+		int indexBytes = config.segmentIndexBytes();
 		ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
 		long bytesCut = 0;
 		try {
@@ -54,10 +56,10 @@ final class LogLoader {
 				if (base >= recoverFrom && previousEnd >= 0 && base != previousEnd) {
 					log.warn("{} - Segment {} starts at offset {} but the log before it ends at offset {}; the log "
 							+ "ends there.", name, LogFiles.logFile(dir, base), base, previousEnd);
-					deleteSegmentsFrom(dir, name, bases.tailSet(base, true));
+					deleteSegmentsFrom(dir, name, bases.tailSet(base, true), fileSystem);
 					break;
 				}
-				LogSegment segment = LogSegment.open(dir, base, name, channels);
+				LogSegment segment = LogSegment.open(files, dir, base, name, indexBytes);
 				segments.put(base, segment);
 				long cut = 0;
 				boolean intact = true;
@@ -72,28 +74,29 @@ final class LogLoader {
 				}
 				if (cut > 0) {
 					bytesCut += cut;
-					deleteSegmentsFrom(dir, name, bases.tailSet(base, false));
+					deleteSegmentsFrom(dir, name, bases.tailSet(base, false), fileSystem);
 					break;
 				}
 				// A segment with an unreadable batch in the middle has no known end to check the next one against.
 				previousEnd = intact ? segment.nextOffset() : -1;
 			}
 			if (segments.isEmpty()) {
-				segments.put(0L, LogSegment.create(dir, 0, name, channels));
+				segments.put(0L, LogSegment.create(files, dir, 0, name, indexBytes));
 			}
 			if (clean) {
-				Files.delete(cleanShutdown);
+				fileSystem.deleteIfExists(cleanShutdown);
 			}
 			else {
-				LogFiles.writeAtomically(LogFiles.recoveryPointFile(dir), Long.toString(segments.lastKey()), channels);
+				LogFiles.writeAtomically(LogFiles.recoveryPointFile(dir), Long.toString(segments.lastKey()), fileSystem);
 			}
-			LogFiles.fsyncDirectory(dir, channels);
+			// The marker must be gone for good before anything is written that a recovery would have to check.
+			fileSystem.forceDirectory(dir);
 		}
 		catch (IOException | RuntimeException ex) {
 			segments.values().forEach(LogSegment::close);
 			throw ex;
 		}
-		LocalLog loaded = new LocalLog(dir, name, channels, segments);
+		LocalLog loaded = new LocalLog(dir, name, files, segments);
 		long elapsedMs = (time.nanoseconds() - startNanos) / 1_000_000;
 		if (clean) {
 			log.info("{} - Opened {} segments holding offsets [{}, {}), {} bytes, after a clean shutdown, in {} ms.",
@@ -110,23 +113,21 @@ final class LogLoader {
 	}
 
 	/** The base offsets of the segments in {@code dir}; deletes leftover temporary files and orphan indexes. */
-	private static TreeSet<Long> segmentBases(Path dir, String name) throws IOException {
+	private static TreeSet<Long> segmentBases(Path dir, String name, LogFileSystem fileSystem) throws IOException {
 		TreeSet<Long> bases = new TreeSet<>();
 		List<Path> indexes = new ArrayList<>();
-		try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-			for (Path file : files) {
-				String fileName = file.getFileName().toString();
-				OptionalLong base = LogFiles.baseOffset(file, LogFiles.LOG_SUFFIX);
-				if (base.isPresent()) {
-					bases.add(base.getAsLong());
-				}
-				else if (fileName.endsWith(LogFiles.TEMP_SUFFIX)) {
-					Files.delete(file);
-				}
-				else if (LogFiles.baseOffset(file, LogFiles.INDEX_SUFFIX).isPresent()
-						|| LogFiles.baseOffset(file, LogFiles.TIME_INDEX_SUFFIX).isPresent()) {
-					indexes.add(file);
-				}
+		for (Path file : fileSystem.list(dir)) {
+			String fileName = file.getFileName().toString();
+			OptionalLong base = LogFiles.baseOffset(file, LogFiles.LOG_SUFFIX);
+			if (base.isPresent()) {
+				bases.add(base.getAsLong());
+			}
+			else if (fileName.endsWith(LogFiles.TEMP_SUFFIX)) {
+				fileSystem.deleteIfExists(file);
+			}
+			else if (LogFiles.baseOffset(file, LogFiles.INDEX_SUFFIX).isPresent()
+					|| LogFiles.baseOffset(file, LogFiles.TIME_INDEX_SUFFIX).isPresent()) {
+				indexes.add(file);
 			}
 		}
 		for (Path index : indexes) {
@@ -134,34 +135,35 @@ final class LogLoader {
 					: LogFiles.TIME_INDEX_SUFFIX;
 			if (!bases.contains(LogFiles.baseOffset(index, suffix).getAsLong())) {
 				log.warn("{} - Deleting {}: its segment's log file is missing.", name, index);
-				Files.delete(index);
+				fileSystem.deleteIfExists(index);
 			}
 		}
 		return bases;
 	}
 
 	/** The recovery point from its file; 0 (recover everything) if it is missing or unreadable. */
-	private static long recoveryPoint(Path dir, String name) throws IOException {
+	private static long recoveryPoint(Path dir, String name, LogFileSystem fileSystem) throws IOException {
 		Path file = LogFiles.recoveryPointFile(dir);
-		if (!Files.exists(file)) {
+		String content = LogFiles.readString(file, fileSystem);
+		if (content == null) {
 			return 0;
 		}
-		String content = Files.readString(file).trim();
 		try {
-			return Long.parseLong(content);
+			return Long.parseLong(content.trim());
 		}
 		catch (NumberFormatException ex) {
-			log.warn("{} - {} holds '{}', not an offset; recovering every segment.", name, file, content);
+			log.warn("{} - {} holds '{}', not an offset; recovering every segment.", name, file, content.trim());
 			return 0;
 		}
 	}
 
-	private static void deleteSegmentsFrom(Path dir, String name, Set<Long> bases) throws IOException {
+	private static void deleteSegmentsFrom(Path dir, String name, Set<Long> bases, LogFileSystem fileSystem)
+			throws IOException {
 		for (long base : bases) {
 			log.warn("{} - Deleting segment {}: the log ends before it.", name, LogFiles.logFile(dir, base));
-			Files.deleteIfExists(LogFiles.logFile(dir, base));
-			Files.deleteIfExists(LogFiles.indexFile(dir, base));
-			Files.deleteIfExists(LogFiles.timeIndexFile(dir, base));
+			fileSystem.deleteIfExists(LogFiles.logFile(dir, base));
+			fileSystem.deleteIfExists(LogFiles.indexFile(dir, base));
+			fileSystem.deleteIfExists(LogFiles.timeIndexFile(dir, base));
 		}
 	}
 

@@ -34,7 +34,7 @@ final class LogRetention {
 				&& segments.stream().allMatch(segment -> isExpired(segment, nowMs, config))) {
 			// Everything is expired, the active segment too: roll so it can go, leaving one empty segment.
 			try {
-				local.roll();
+				local.roll(config);
 				local.publish();
 			}
 			catch (IOException ex) {

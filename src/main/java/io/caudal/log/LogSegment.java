@@ -4,9 +4,7 @@ package io.caudal.log;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.caudal.log.BatchScan.ScanResult;
 import io.caudal.log.RecordBatches.BatchHeader;
 import io.caudal.log.TimeIndex.TimestampOffset;
 
@@ -25,6 +24,9 @@ import io.caudal.log.TimeIndex.TimestampOffset;
  * Kafka's tools can read it; {@code .index} is the {@link OffsetIndex} and {@code .timeindex} the
  * {@link TimeIndex}.
  * <p>
+ * Files are opened through {@link OpenFiles} when a read or write needs them, so a segment at rest holds no file
+ * descriptor.
+ * <p>
  * Threading: one writer thread (the partition's) appends, flushes, rolls back and {@link #publish() publishes}.
  * Readers of any thread take no lock: they read with positional reads up to the size of the last publication and
  * see the indexes as of that publication, so they never see a batch that is partly written or not yet fsynced.
@@ -34,8 +36,6 @@ import io.caudal.log.TimeIndex.TimestampOffset;
 final class LogSegment {
 
 	private static final Logger log = LoggerFactory.getLogger(LogSegment.class);
-
-	private static final int SCAN_WINDOW_BYTES = 64 * 1024;
 
 	private static final int MIN_READ_WINDOW_BYTES = 8 * 1024;
 
@@ -48,11 +48,13 @@ final class LogSegment {
 
 	private final long baseOffset;
 
+	private final OpenFiles files;
+
 	private final Path dir;
 
 	private final Path file;
 
-	private final FileChannel channel;
+	private final PooledFile data;
 
 	private final OffsetIndex offsetIndex;
 
@@ -90,30 +92,14 @@ final class LogSegment {
 			int bytesSinceLastIndexEntry) {
 	}
 
-	/**
-	 * Where a scan stopped.
-	 *
-	 * @param validBytes the position after the last acceptable batch
-	 * @param problem why the scan stopped before the end, or null
-	 */
-	private record ScanResult(int validBytes, String problem) {
-	}
-
-	@FunctionalInterface
-	private interface BatchVisitor {
-
-		/** Returns why the batch is not acceptable, or null to go on. */
-		String visit(BatchHeader header, int position) throws IOException;
-
-	}
-
-	private LogSegment(String logName, Path dir, long baseOffset, FileChannel channel, OffsetIndex offsetIndex,
+	private LogSegment(OpenFiles files, String logName, Path dir, long baseOffset, OffsetIndex offsetIndex,
 			TimeIndex timeIndex, int size) {
+		this.files = files;
 		this.logName = logName;
 		this.dir = dir;
 		this.baseOffset = baseOffset;
 		this.file = LogFiles.logFile(dir, baseOffset);
-		this.channel = channel;
+		this.data = files.readWrite(this.file);
 		this.offsetIndex = offsetIndex;
 		this.timeIndex = timeIndex;
 		this.size = size;
@@ -121,47 +107,38 @@ final class LogSegment {
 		publish();
 	}
 
-	/** Creates an empty segment, replacing files of the same name. */
-	static LogSegment create(Path dir, long baseOffset, String logName, ChannelFactory channels) throws IOException {
-		FileChannel channel = channels.open(LogFiles.logFile(dir, baseOffset), StandardOpenOption.CREATE,
-				StandardOpenOption.READ, StandardOpenOption.WRITE);
-		try {
-			channel.truncate(0);
-			OffsetIndex offsetIndex = OffsetIndex.create(logName, LogFiles.indexFile(dir, baseOffset), baseOffset,
-					channels);
-			TimeIndex timeIndex = TimeIndex.create(logName, LogFiles.timeIndexFile(dir, baseOffset), baseOffset,
-					channels);
-			return new LogSegment(logName, dir, baseOffset, channel, offsetIndex, timeIndex, 0);
-		}
-		catch (IOException | RuntimeException ex) {
-			closeQuietly(channel, ex);
-			throw ex;
-		}
+	/**
+	 * Creates an empty segment, replacing files of the same name.
+	 * @param maxIndexBytes the most bytes each index may hold ({@code segment.index.bytes})
+	 */
+	static LogSegment create(OpenFiles files, Path dir, long baseOffset, String logName, int maxIndexBytes)
+			throws IOException {
+		OffsetIndex offsetIndex = OffsetIndex.create(logName, files, LogFiles.indexFile(dir, baseOffset), baseOffset,
+				maxIndexBytes);
+		TimeIndex timeIndex = TimeIndex.create(logName, files, LogFiles.timeIndexFile(dir, baseOffset), baseOffset,
+				maxIndexBytes);
+		LogSegment segment = new LogSegment(files, logName, dir, baseOffset, offsetIndex, timeIndex, 0);
+		segment.data.truncate(0);
+		return segment;
 	}
 
 	/**
-	 * Opens an existing segment. It is not usable until {@link #load(int)} or {@link #recover(int)} has described
-	 * its content.
+	 * Describes an existing segment, opening no file. It is not usable until {@link #load(int)} or
+	 * {@link #recover(int)} has described its content.
+	 * @param maxIndexBytes the most bytes each index may hold ({@code segment.index.bytes})
 	 */
-	static LogSegment open(Path dir, long baseOffset, String logName, ChannelFactory channels) throws IOException {
+	static LogSegment open(OpenFiles files, Path dir, long baseOffset, String logName, int maxIndexBytes)
+			throws IOException {
 		Path file = LogFiles.logFile(dir, baseOffset);
-		FileChannel channel = channels.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-		try {
-			long size = channel.size();
-			if (size > Integer.MAX_VALUE) {
-				throw new IOException(logName + " - Segment " + file + " is " + size
-						+ " bytes; a segment holds at most 2 GiB.");
-			}
-			OffsetIndex offsetIndex = OffsetIndex.load(logName, LogFiles.indexFile(dir, baseOffset), baseOffset,
-					channels);
-			TimeIndex timeIndex = TimeIndex.load(logName, LogFiles.timeIndexFile(dir, baseOffset), baseOffset,
-					channels);
-			return new LogSegment(logName, dir, baseOffset, channel, offsetIndex, timeIndex, (int) size);
+		long size = files.fileSystem().size(file);
+		if (size > Integer.MAX_VALUE) {
+			throw new IOException(logName + " - Segment " + file + " is " + size + " bytes; a segment holds at most 2 GiB.");
 		}
-		catch (IOException | RuntimeException ex) {
-			closeQuietly(channel, ex);
-			throw ex;
-		}
+		OffsetIndex offsetIndex = OffsetIndex.open(logName, files, LogFiles.indexFile(dir, baseOffset), baseOffset,
+				maxIndexBytes);
+		TimeIndex timeIndex = TimeIndex.open(logName, files, LogFiles.timeIndexFile(dir, baseOffset), baseOffset,
+				maxIndexBytes);
+		return new LogSegment(files, logName, dir, baseOffset, offsetIndex, timeIndex, (int) size);
 	}
 
 	long baseOffset() {
@@ -190,6 +167,11 @@ final class LogSegment {
 	/** The writer's size in bytes, published or not. */
 	int pendingSizeInBytes() {
 		return this.size;
+	}
+
+	/** Whether an index could run out of room at the next write, so the segment must roll first (writer thread). */
+	boolean indexesFull() {
+		return this.offsetIndex.isFull() || this.timeIndex.isFull();
 	}
 
 	/**
@@ -232,7 +214,7 @@ final class LogSegment {
 		if (scan.problem() != null) {
 			log.warn("{} - Truncating {} at position {}, cutting {} bytes: {}.", this.logName, this.file,
 					scan.validBytes(), cut, scan.problem());
-			this.channel.truncate(scan.validBytes());
+			this.data.truncate(scan.validBytes());
 			this.size = scan.validBytes();
 		}
 		flushAll();
@@ -248,31 +230,26 @@ final class LogSegment {
 	void append(ByteBuffer batch, long lastOffset, long batchMaxTimestamp, int indexIntervalBytes)
 			throws IOException {
 		int position = this.size;
-		ByteBuffer bytes = batch.duplicate();
-		int batchSize = bytes.remaining();
-		while (bytes.hasRemaining()) {
-			this.channel.write(bytes, position + (bytes.position() - batch.position()));
-		}
+		int batchSize = batch.remaining();
+		this.data.writeFully(batch.duplicate(), position);
 		this.size = position + batchSize;
 		track(lastOffset, batchMaxTimestamp, position, batchSize, indexIntervalBytes);
 	}
 
 	/** Fsyncs the batches written (writer thread). */
 	void flush() throws IOException {
-		this.channel.force(true);
+		this.data.force();
 	}
 
 	/**
 	 * Prepares the segment to stop being the active one, or to be closed cleanly (writer thread): records its
-	 * largest timestamp in the time index, fsyncs the log and both indexes, and closes the index files.
+	 * largest timestamp in the time index and fsyncs the log and both indexes.
 	 */
 	void onBecomeInactive() throws IOException {
 		if (this.maxTimestamp >= 0) {
 			this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
 		}
 		flushAll();
-		this.offsetIndex.closeChannel();
-		this.timeIndex.closeChannel();
 	}
 
 	/** Makes everything written so far visible to readers (writer thread). */
@@ -296,8 +273,8 @@ final class LogSegment {
 		this.bytesSinceLastIndexEntry = state.bytesSinceLastIndexEntry();
 		this.offsetIndex.rollback();
 		this.timeIndex.rollback();
-		this.channel.truncate(this.size);
-		this.channel.force(true);
+		this.data.truncate(this.size);
+		this.data.force();
 	}
 
 	/**
@@ -308,12 +285,24 @@ final class LogSegment {
 	 */
 	void read(long fromOffset, RecordCollector collector) throws IOException {
 		State state = this.published;
-		int limit = state.size();
 		int position = this.offsetIndex.lookup(fromOffset);
+		FileChannel channel = this.data.acquire();
+		try {
+			read(channel, state, position, fromOffset, collector);
+		}
+		finally {
+			this.data.release();
+		}
+	}
+
+	private void read(FileChannel channel, State state, int from, long fromOffset, RecordCollector collector)
+			throws IOException {
+		int limit = state.size();
+		int position = from;
 		long bytesPerRecord = Math.max(1, limit / Math.max(1, state.nextOffset() - this.baseOffset));
 		// The first window also covers the batches between the index entry and the offset wanted.
 		int[] slack = { INDEX_SLACK_BYTES };
-		FileWindow reader = new FileWindow(this.channel, limit, () -> {
+		FileWindow reader = new FileWindow(channel, limit, () -> {
 			long wanted = Math.min(collector.remainingRecords() * bytesPerRecord,
 					collector.remainingBytes() + bytesPerRecord) + RecordBatches.HEADER_SIZE + slack[0];
 			slack[0] = 0;
@@ -350,8 +339,20 @@ final class LogSegment {
 		}
 		TimestampOffset before = this.timeIndex.lastBefore(timestamp);
 		long fromOffset = (before != null) ? before.offset() + 1 : this.baseOffset;
-		FileWindow reader = new FileWindow(this.channel, state.size(), () -> SCAN_WINDOW_BYTES, false);
-		int position = this.offsetIndex.lookup(fromOffset);
+		int from = this.offsetIndex.lookup(fromOffset);
+		FileChannel channel = this.data.acquire();
+		try {
+			return offsetForTimestamp(channel, state, from, fromOffset, timestamp);
+		}
+		finally {
+			this.data.release();
+		}
+	}
+
+	private long offsetForTimestamp(FileChannel channel, State state, int from, long fromOffset, long timestamp)
+			throws IOException {
+		FileWindow reader = new FileWindow(channel, state.size(), () -> BatchScan.WINDOW_BYTES, false);
+		int position = from;
 		while (position < state.size()) {
 			BatchHeader header = header(reader, position, state.size());
 			if (header.lastOffset() >= fromOffset && header.maxTimestamp() >= timestamp) {
@@ -412,7 +413,7 @@ final class LogSegment {
 
 	/** Fsyncs the log and both indexes (writer thread). */
 	private void flushAll() throws IOException {
-		this.channel.force(true);
+		this.data.force();
 		this.offsetIndex.flush();
 		this.timeIndex.flush();
 	}
@@ -450,7 +451,7 @@ final class LogSegment {
 		long indexedOffset = this.offsetIndex.lastOffset();
 		this.nextOffset = this.baseOffset;
 		this.bytesSinceLastIndexEntry = 0;
-		ScanResult scan = scan(from, this.size, false, (header, position) -> {
+		ScanResult scan = scanBatches(from, false, (header, position) -> {
 			if (position == from && indexed) {
 				if (header.lastOffset() != indexedOffset) {
 					return "the last offset index entry names offset " + indexedOffset + " but the batch at position "
@@ -483,7 +484,7 @@ final class LogSegment {
 		this.maxTimestamp = -1;
 		this.offsetOfMaxTimestamp = -1;
 		this.bytesSinceLastIndexEntry = 0;
-		ScanResult scan = scan(0, this.size, true, (header, position) -> {
+		ScanResult scan = scanBatches(0, true, (header, position) -> {
 			if (header.baseOffset() != this.nextOffset) {
 				return "the batch starts at offset " + header.baseOffset() + " instead of " + this.nextOffset;
 			}
@@ -496,35 +497,14 @@ final class LogSegment {
 		return scan;
 	}
 
-	/** Walks the batches in {@code [from, to)}, checking framing and, if asked, CRCs. */
-	private ScanResult scan(int from, int to, boolean checkCrc, BatchVisitor visitor) throws IOException {
-		FileWindow reader = new FileWindow(this.channel, to, () -> SCAN_WINDOW_BYTES, false);
-		int position = from;
-		while (position < to) {
-			if (to - position < RecordBatches.HEADER_SIZE) {
-				return new ScanResult(position, "the last " + (to - position) + " bytes are too few for a batch");
-			}
-			BatchHeader header;
-			try {
-				header = RecordBatches.header(reader.slice(position, RecordBatches.HEADER_SIZE), 0);
-				if (header.sizeInBytes() > to - position) {
-					return new ScanResult(position, "the batch of " + header.sizeInBytes() + " bytes at position "
-							+ position + " is cut short after " + (to - position) + " bytes");
-				}
-				if (checkCrc) {
-					RecordBatches.ensureValid(reader.slice(position, header.sizeInBytes()));
-				}
-			}
-			catch (CorruptRecordException ex) {
-				return new ScanResult(position, ex.getMessage());
-			}
-			String problem = visitor.visit(header, position);
-			if (problem != null) {
-				return new ScanResult(position, problem);
-			}
-			position += header.sizeInBytes();
+	private ScanResult scanBatches(int from, boolean checkCrc, BatchScan.Visitor visitor) throws IOException {
+		FileChannel channel = this.data.acquire();
+		try {
+			return BatchScan.scan(channel, from, this.size, checkCrc, visitor);
 		}
-		return new ScanResult(position, null);
+		finally {
+			this.data.release();
+		}
 	}
 
 	private BatchHeader header(FileWindow reader, int position, int limit) throws IOException {
@@ -563,33 +543,19 @@ final class LogSegment {
 	}
 
 	private void closeFiles() {
-		try {
-			this.channel.close();
-		}
-		catch (IOException ex) {
-			log.warn("{} - Closing {} failed.", this.logName, this.file, ex);
-		}
-		this.offsetIndex.closeChannel();
-		this.timeIndex.closeChannel();
+		this.data.closeForGood();
+		this.offsetIndex.closeForGood();
+		this.timeIndex.closeForGood();
 		if (this.deleteWhenReleased) {
 			for (Path path : List.of(this.file, LogFiles.indexFile(this.dir, this.baseOffset),
 					LogFiles.timeIndexFile(this.dir, this.baseOffset))) {
 				try {
-					Files.deleteIfExists(path);
+					this.files.fileSystem().deleteIfExists(path);
 				}
 				catch (IOException ex) {
 					log.warn("{} - Deleting {} failed.", this.logName, path, ex);
 				}
 			}
-		}
-	}
-
-	private static void closeQuietly(FileChannel channel, Exception primary) {
-		try {
-			channel.close();
-		}
-		catch (IOException ex) {
-			primary.addSuppressed(ex);
 		}
 	}
 

@@ -21,19 +21,22 @@ final class OffsetIndex extends IndexFile {
 
 	private final ByteBuffer scratch = ByteBuffer.allocate(ENTRY_SIZE);
 
-	private OffsetIndex(String logName, Path file, long baseOffset, ChannelFactory channels, ByteBuffer content) {
-		super(logName, file, baseOffset, ENTRY_SIZE, channels, content);
+	private OffsetIndex(String logName, PooledFile data, long baseOffset, int maxIndexBytes, long loadedBytes)
+			throws IOException {
+		super(logName, data, baseOffset, ENTRY_SIZE, maxIndexBytes, loadedBytes);
 	}
 
-	/** Loads the index file as it is; check it with {@link #problem(int)} before trusting it. */
-	static OffsetIndex load(String logName, Path file, long baseOffset, ChannelFactory channels) throws IOException {
-		return new OffsetIndex(logName, file, baseOffset, channels, read(file, channels));
+	/** Opens the index file as it is, if it exists; check it with {@link #problem(int)} before trusting it. */
+	static OffsetIndex open(String logName, OpenFiles files, Path file, long baseOffset, int maxIndexBytes)
+			throws IOException {
+		return new OffsetIndex(logName, files.readWrite(file), baseOffset, maxIndexBytes,
+				existingSize(files, file));
 	}
 
 	/** Creates an empty index file, replacing any existing one. */
-	static OffsetIndex create(String logName, Path file, long baseOffset, ChannelFactory channels)
+	static OffsetIndex create(String logName, OpenFiles files, Path file, long baseOffset, int maxIndexBytes)
 			throws IOException {
-		OffsetIndex index = new OffsetIndex(logName, file, baseOffset, channels, null);
+		OffsetIndex index = new OffsetIndex(logName, files.readWrite(file), baseOffset, maxIndexBytes, -1);
 		index.create();
 		index.publish();
 		return index;
@@ -48,9 +51,7 @@ final class OffsetIndex extends IndexFile {
 	 */
 	void append(long offset, int position) throws IOException {
 		int relative = relativeOffset(offset);
-		int count = count();
-		if (count > 0 && (relative <= relativeOffsetAt(entries(), count - 1)
-				|| position <= positionAt(entries(), count - 1))) {
+		if (count() > 0 && (relative <= relativeOffsetOf(lastEntry()) || position <= positionOf(lastEntry()))) {
 			throw new IllegalArgumentException("Cannot append offset " + offset + " at position " + position + " to "
 					+ this.file.getFileName() + ": the last entry is offset " + lastOffset() + " at position "
 					+ lastPosition() + ".");
@@ -61,61 +62,56 @@ final class OffsetIndex extends IndexFile {
 
 	/**
 	 * Where to start scanning for {@code targetOffset} (any thread): the position of the last published entry
-	 * whose offset is at most {@code targetOffset}, or 0 if there is none. Binary search.
+	 * whose offset is at most {@code targetOffset}, or 0 if there is none. Reads at the end of the log need no
+	 * search; others search the file.
 	 */
-	int lookup(long targetOffset) {
+	int lookup(long targetOffset) throws IOException {
 		Snapshot snapshot = snapshot();
 		long relative = targetOffset - this.baseOffset;
-		if (relative < 0) {
+		if (relative < 0 || snapshot.count() == 0) {
 			return 0;
 		}
 		int target = (int) Math.min(relative, Integer.MAX_VALUE);
-		int low = 0;
-		int high = snapshot.count() - 1;
-		int found = -1;
-		while (low <= high) {
-			int mid = (low + high) >>> 1;
-			if (relativeOffsetAt(snapshot.entries(), mid) <= target) {
-				found = mid;
-				low = mid + 1;
-			}
-			else {
-				high = mid - 1;
-			}
+		if (relativeOffsetOf(snapshot.last()) <= target) {
+			return positionOf(snapshot.last());
 		}
-		return (found < 0) ? 0 : positionAt(snapshot.entries(), found);
+		ByteBuffer entry = lastEntryWhere(snapshot.count() - 1, candidate -> relativeOffsetOf(candidate) <= target);
+		return (entry == null) ? 0 : positionOf(entry);
 	}
 
 	/** The last entry's offset (writer's view), or the base offset minus one if there is none. */
 	long lastOffset() {
-		int count = count();
-		return (count == 0) ? this.baseOffset - 1 : this.baseOffset + relativeOffsetAt(entries(), count - 1);
+		return (count() == 0) ? this.baseOffset - 1 : this.baseOffset + relativeOffsetOf(lastEntry());
 	}
 
 	/** The last entry's position (writer's view), or 0 if there is none. */
 	int lastPosition() {
-		int count = count();
-		return (count == 0) ? 0 : positionAt(entries(), count - 1);
+		return (count() == 0) ? 0 : positionOf(lastEntry());
 	}
 
 	/**
 	 * Why the loaded file cannot be trusted, or null: missing, torn, not strictly increasing, or pointing at or
 	 * past the end of a log of {@code logSizeBytes}.
 	 */
-	String problem(int logSizeBytes) {
+	String problem(int logSizeBytes) throws IOException {
 		String shape = shapeProblem();
 		if (shape != null) {
 			return shape;
 		}
-		ByteBuffer entries = entries();
-		for (int i = 0; i < count(); i++) {
-			int relative = relativeOffsetAt(entries, i);
-			int position = positionAt(entries, i);
-			if (relative < 0 || position < 0 || (i > 0 && (relative <= relativeOffsetAt(entries, i - 1)
-					|| position <= positionAt(entries, i - 1)))) {
+		int[] previous = { -1, -1 };
+		String order = firstProblem((i, entry) -> {
+			int relative = relativeOffsetOf(entry);
+			int position = positionOf(entry);
+			if (relative < 0 || position < 0 || (i > 0 && (relative <= previous[0] || position <= previous[1]))) {
 				return this.file.getFileName() + " entry " + i + " (relative offset " + relative + ", position "
 						+ position + ") does not follow the one before it";
 			}
+			previous[0] = relative;
+			previous[1] = position;
+			return null;
+		});
+		if (order != null) {
+			return order;
 		}
 		if (count() > 0 && lastPosition() >= logSizeBytes) {
 			return this.file.getFileName() + " points to position " + lastPosition() + ", past the end of the "
@@ -124,12 +120,12 @@ final class OffsetIndex extends IndexFile {
 		return null;
 	}
 
-	private static int relativeOffsetAt(ByteBuffer entries, int entry) {
-		return entries.getInt(entry * ENTRY_SIZE);
+	private static int relativeOffsetOf(ByteBuffer entry) {
+		return entry.getInt(0);
 	}
 
-	private static int positionAt(ByteBuffer entries, int entry) {
-		return entries.getInt(entry * ENTRY_SIZE + 4);
+	private static int positionOf(ByteBuffer entry) {
+		return entry.getInt(4);
 	}
 
 }

@@ -1,17 +1,13 @@
 package io.caudal.log;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +36,8 @@ public final class PartitionLog implements AutoCloseable {
 
 	private final LocalLog local;
 
+	private final LogFileSystem fileSystem;
+
 	private final LogAppender appender;
 
 	private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
@@ -48,8 +46,9 @@ public final class PartitionLog implements AutoCloseable {
 
 	private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-	private PartitionLog(LocalLog local, LogConfig config, Time time, LogWriter writer) {
+	private PartitionLog(LocalLog local, LogConfig config, Time time, LogWriter writer, LogFileSystem fileSystem) {
 		this.local = local;
+		this.fileSystem = fileSystem;
 		this.appender = new LogAppender(local, config, time, writer, this::wakeWaiters);
 	}
 
@@ -61,18 +60,15 @@ public final class PartitionLog implements AutoCloseable {
 	 * @param config the settings
 	 * @param time the clock
 	 * @param writer the writer pool; the partition is pinned to one of its threads
+	 * @param files the engine's open files, shared by its partitions
 	 * @throws IOException if the directory or a file cannot be read or written
 	 */
-	public static PartitionLog open(Path dir, String name, LogConfig config, Time time, LogWriter writer)
-			throws IOException {
-		return open(dir, name, config, time, writer, ChannelFactory.DEFAULT);
-	}
-
-	static PartitionLog open(Path dir, String name, LogConfig config, Time time, LogWriter writer,
-			ChannelFactory channels) throws IOException {
+	public static PartitionLog open(Path dir, String name, LogConfig config, Time time, LogWriter writer,
+			OpenFiles files) throws IOException {
 		Objects.requireNonNull(config, "config");
 		Objects.requireNonNull(writer, "writer");
-		return new PartitionLog(LogLoader.load(dir, name, config, time, channels), config, time, writer);
+		return new PartitionLog(LogLoader.load(dir, name, config, time, files), config, time, writer,
+				files.fileSystem());
 	}
 
 	/**
@@ -89,7 +85,26 @@ public final class PartitionLog implements AutoCloseable {
 	 * @throws IllegalArgumentException if {@code records} is empty
 	 */
 	public CompletableFuture<AppendResult> append(List<LogRecord> records) {
-		return this.appender.append(records);
+		PreparedAppend prepared;
+		try {
+			prepared = this.appender.prepare(records);
+		}
+		catch (LogStorageException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return prepared.commit();
+	}
+
+	/**
+	 * Builds and checks a batch and reserves room for it in the writer's queue, without queuing it: appends to
+	 * several partitions can then be checked all before any is written.
+	 * @param records one or more records
+	 * @throws RecordTooLargeException if a record exceeds {@code maxMessageBytes}
+	 * @throws LogStorageException if the log is closed or the writer's queue stays full
+	 * @throws IllegalArgumentException if {@code records} is empty
+	 */
+	public PreparedAppend prepareAppend(List<LogRecord> records) {
+		return this.appender.prepare(records);
 	}
 
 	/**
@@ -224,13 +239,13 @@ public final class PartitionLog implements AutoCloseable {
 	public void deleteFiles() {
 		close();
 		Path dir = this.local.dir();
-		try (Stream<Path> paths = Files.walk(dir)) {
-			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
+		try {
+			if (this.fileSystem.exists(dir)) {
+				for (Path file : this.fileSystem.list(dir)) {
+					this.fileSystem.deleteIfExists(file);
+				}
+				this.fileSystem.deleteIfExists(dir);
 			}
-		}
-		catch (NoSuchFileException ex) {
-			log.debug("{} - The directory {} was already gone.", this.local.name(), dir);
 		}
 		catch (IOException ex) {
 			throw new LogStorageException(this.local.name() + " - Deleting " + dir + " failed.", ex);

@@ -32,18 +32,21 @@ final class TimeIndex extends IndexFile {
 	record TimestampOffset(long timestamp, long offset) {
 	}
 
-	private TimeIndex(String logName, Path file, long baseOffset, ChannelFactory channels, ByteBuffer content) {
-		super(logName, file, baseOffset, ENTRY_SIZE, channels, content);
+	private TimeIndex(String logName, PooledFile data, long baseOffset, int maxIndexBytes, long loadedBytes)
+			throws IOException {
+		super(logName, data, baseOffset, ENTRY_SIZE, maxIndexBytes, loadedBytes);
 	}
 
-	/** Loads the index file as it is; check it with {@link #problem(long)} before trusting it. */
-	static TimeIndex load(String logName, Path file, long baseOffset, ChannelFactory channels) throws IOException {
-		return new TimeIndex(logName, file, baseOffset, channels, read(file, channels));
+	/** Opens the index file as it is, if it exists; check it with {@link #problem(long)} before trusting it. */
+	static TimeIndex open(String logName, OpenFiles files, Path file, long baseOffset, int maxIndexBytes)
+			throws IOException {
+		return new TimeIndex(logName, files.readWrite(file), baseOffset, maxIndexBytes, existingSize(files, file));
 	}
 
 	/** Creates an empty index file, replacing any existing one. */
-	static TimeIndex create(String logName, Path file, long baseOffset, ChannelFactory channels) throws IOException {
-		TimeIndex index = new TimeIndex(logName, file, baseOffset, channels, null);
+	static TimeIndex create(String logName, OpenFiles files, Path file, long baseOffset, int maxIndexBytes)
+			throws IOException {
+		TimeIndex index = new TimeIndex(logName, files.readWrite(file), baseOffset, maxIndexBytes, -1);
 		index.create();
 		index.publish();
 		return index;
@@ -73,49 +76,48 @@ final class TimeIndex extends IndexFile {
 
 	/**
 	 * The last published entry whose timestamp is below {@code timestamp} (any thread), or null. Every record up to
-	 * its offset is older than {@code timestamp}. Binary search.
+	 * its offset is older than {@code timestamp}. Searches the file unless the last entry is the answer.
 	 */
-	TimestampOffset lastBefore(long timestamp) {
+	TimestampOffset lastBefore(long timestamp) throws IOException {
 		Snapshot snapshot = snapshot();
-		int low = 0;
-		int high = snapshot.count() - 1;
-		int found = -1;
-		while (low <= high) {
-			int mid = (low + high) >>> 1;
-			if (timestampAt(snapshot.entries(), mid) < timestamp) {
-				found = mid;
-				low = mid + 1;
-			}
-			else {
-				high = mid - 1;
-			}
+		if (snapshot.count() == 0) {
+			return null;
 		}
-		return (found < 0) ? null : entryAt(snapshot.entries(), found);
+		if (timestampOf(snapshot.last()) < timestamp) {
+			return entry(snapshot.last());
+		}
+		ByteBuffer entry = lastEntryWhere(snapshot.count() - 1, candidate -> timestampOf(candidate) < timestamp);
+		return (entry == null) ? null : entry(entry);
 	}
 
 	/** The last entry (writer's view), or null. */
 	TimestampOffset last() {
-		int count = count();
-		return (count == 0) ? null : entryAt(entries(), count - 1);
+		return (count() == 0) ? null : entry(lastEntry());
 	}
 
 	/**
 	 * Why the loaded file cannot be trusted, or null: missing, torn, not monotonic, or pointing at or past
 	 * {@code nextOffset}, the end of the segment.
 	 */
-	String problem(long nextOffset) {
+	String problem(long nextOffset) throws IOException {
 		String shape = shapeProblem();
 		if (shape != null) {
 			return shape;
 		}
-		ByteBuffer entries = entries();
-		for (int i = 0; i < count(); i++) {
-			int relative = entries.getInt(i * ENTRY_SIZE + 8);
-			if (relative < 0 || (i > 0 && (timestampAt(entries, i) <= timestampAt(entries, i - 1)
-					|| relative < entries.getInt((i - 1) * ENTRY_SIZE + 8)))) {
-				return this.file.getFileName() + " entry " + i + " (timestamp " + timestampAt(entries, i)
-						+ ", relative offset " + relative + ") does not follow the one before it";
+		long[] previous = { Long.MIN_VALUE, -1 };
+		String order = firstProblem((i, entry) -> {
+			long timestamp = timestampOf(entry);
+			int relative = relativeOffsetOf(entry);
+			if (relative < 0 || (i > 0 && (timestamp <= previous[0] || relative < previous[1]))) {
+				return this.file.getFileName() + " entry " + i + " (timestamp " + timestamp + ", relative offset "
+						+ relative + ") does not follow the one before it";
 			}
+			previous[0] = timestamp;
+			previous[1] = relative;
+			return null;
+		});
+		if (order != null) {
+			return order;
 		}
 		TimestampOffset last = last();
 		if (last != null && last.offset() >= nextOffset) {
@@ -125,13 +127,16 @@ final class TimeIndex extends IndexFile {
 		return null;
 	}
 
-	private TimestampOffset entryAt(ByteBuffer entries, int entry) {
-		return new TimestampOffset(timestampAt(entries, entry),
-				this.baseOffset + entries.getInt(entry * ENTRY_SIZE + 8));
+	private TimestampOffset entry(ByteBuffer entry) {
+		return new TimestampOffset(timestampOf(entry), this.baseOffset + relativeOffsetOf(entry));
 	}
 
-	private static long timestampAt(ByteBuffer entries, int entry) {
-		return entries.getLong(entry * ENTRY_SIZE);
+	private static long timestampOf(ByteBuffer entry) {
+		return entry.getLong(0);
+	}
+
+	private static int relativeOffsetOf(ByteBuffer entry) {
+		return entry.getInt(8);
 	}
 
 }

@@ -160,22 +160,30 @@ public class JdbcOffsetStore implements OffsetStore {
 		});
 		Map<String, List<StoredMember>> members = new HashMap<>();
 		this.jdbc.sql("SELECT group_id, member_id, instance_id, transport, session_timeout_ms, assignor,"
-				+ " auto_offset_reset, join_order, generation FROM group_members ORDER BY group_id, join_order")
+				+ " auto_offset_reset, join_order, generation, rebalance_timeout_ms FROM group_members"
+				+ " ORDER BY group_id, join_order")
 			.query(rs -> {
 				String groupId = rs.getString(1);
 				String memberId = rs.getString(2);
 				members.computeIfAbsent(groupId, group -> new ArrayList<>())
 					.add(new StoredMember(memberId, rs.getString(3), rs.getString(4),
 							topics.getOrDefault(groupId, Map.of()).getOrDefault(memberId, List.of()), rs.getInt(5),
-							rs.getString(6), rs.getString(7), rs.getLong(8), rs.getInt(9)));
+							rs.getInt(10), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getInt(9)));
 			});
 		Map<String, List<StoredPartition>> partitions = new HashMap<>();
-		this.jdbc.sql("SELECT group_id, topic, partition_index, target_member_id, owner_member_id, revoking"
-				+ " FROM group_partitions ORDER BY group_id, topic, partition_index")
+		this.jdbc.sql("SELECT group_id, topic, partition_index, target_member_id, owner_member_id, revoking,"
+				+ " revoked_generation FROM group_partitions ORDER BY group_id, topic, partition_index")
 			.query(rs -> {
-				partitions.computeIfAbsent(rs.getString(1), group -> new ArrayList<>())
+				String groupId = rs.getString(1);
+				Integer revokedGeneration = null;
+				if (rs.getBoolean(6)) {
+					// Rows written before revocations kept a generation are revoked by the group's current one.
+					Integer stored = rs.getObject(7, Integer.class);
+					revokedGeneration = (stored != null) ? stored : generations.getOrDefault(groupId, 0);
+				}
+				partitions.computeIfAbsent(groupId, group -> new ArrayList<>())
 					.add(new StoredPartition(new TopicPartition(rs.getString(2), rs.getInt(3)), rs.getString(4),
-							rs.getString(5), rs.getBoolean(6)));
+							rs.getString(5), revokedGeneration));
 			});
 		List<StoredGroup> groups = new ArrayList<>();
 		generations.forEach((groupId, generation) -> groups.add(new StoredGroup(groupId, generation,
@@ -234,9 +242,11 @@ public class JdbcOffsetStore implements OffsetStore {
 			return;
 		}
 		this.jdbc.sql("INSERT INTO group_members (group_id, member_id, instance_id, transport, session_timeout_ms,"
-				+ " assignor, auto_offset_reset, join_order, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				+ " rebalance_timeout_ms, assignor, auto_offset_reset, join_order, generation)"
+				+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			.params(groupId, member.memberId(), member.instanceId(), member.transport(), member.sessionTimeoutMs(),
-					member.assignor(), member.autoOffsetReset(), member.joinOrder(), member.generation())
+					member.rebalanceTimeoutMs(), member.assignor(), member.autoOffsetReset(), member.joinOrder(),
+					member.generation())
 			.update();
 		for (String topic : member.topics()) {
 			this.jdbc.sql("INSERT INTO group_member_topics (group_id, member_id, topic) VALUES (?, ?, ?)")
@@ -248,16 +258,16 @@ public class JdbcOffsetStore implements OffsetStore {
 	private void savePartition(String groupId, StoredPartition partition) {
 		TopicPartition tp = partition.topicPartition();
 		int updated = this.jdbc
-			.sql("UPDATE group_partitions SET target_member_id = ?, owner_member_id = ?, revoking = ?"
-					+ " WHERE group_id = ? AND topic = ? AND partition_index = ?")
-			.params(partition.targetMemberId(), partition.ownerMemberId(), partition.revoking(), groupId, tp.topic(),
-					tp.partition())
+			.sql("UPDATE group_partitions SET target_member_id = ?, owner_member_id = ?, revoking = ?,"
+					+ " revoked_generation = ? WHERE group_id = ? AND topic = ? AND partition_index = ?")
+			.params(partition.targetMemberId(), partition.ownerMemberId(), partition.revoking(),
+					partition.revokedGeneration(), groupId, tp.topic(), tp.partition())
 			.update();
 		if (updated == 0) {
 			this.jdbc.sql("INSERT INTO group_partitions (group_id, topic, partition_index, target_member_id,"
-					+ " owner_member_id, revoking) VALUES (?, ?, ?, ?, ?, ?)")
+					+ " owner_member_id, revoking, revoked_generation) VALUES (?, ?, ?, ?, ?, ?, ?)")
 				.params(groupId, tp.topic(), tp.partition(), partition.targetMemberId(), partition.ownerMemberId(),
-						partition.revoking())
+						partition.revoking(), partition.revokedGeneration())
 				.update();
 		}
 	}

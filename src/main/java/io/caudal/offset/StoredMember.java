@@ -10,13 +10,14 @@ import java.util.List;
  * @param transport {@code http} or {@code websocket}
  * @param topics the topics it reads
  * @param sessionTimeoutMs how long it may stay silent
+ * @param rebalanceTimeoutMs how long it may keep a partition it was told to give up
  * @param assignor the assignor it asked for
  * @param autoOffsetReset {@code earliest}, {@code latest} or {@code none}
  * @param joinOrder its rank by join time within the group, lowest first
  * @param generation the group generation it was last told
  */
 public record StoredMember(String memberId, String instanceId, String transport, List<String> topics,
-		int sessionTimeoutMs, String assignor, String autoOffsetReset, long joinOrder, int generation) {
+		int sessionTimeoutMs, int rebalanceTimeoutMs, String assignor, String autoOffsetReset, long joinOrder, int generation) {
 
 	public StoredMember {
 		topics = List.copyOf(topics);

@@ -7,8 +7,15 @@ import io.caudal.topic.TopicPartition;
  * @param topicPartition the partition
  * @param targetMemberId the member the target assignment gives it to, or null
  * @param ownerMemberId the member owning it now, or null while it is free
- * @param revoking whether the owner has been told to give it up
+ * @param revokedGeneration the generation whose answer told the owner to give it up, or null while it is not
+ * being revoked
  */
 public record StoredPartition(TopicPartition topicPartition, String targetMemberId, String ownerMemberId,
-		boolean revoking) {
+		Integer revokedGeneration) {
+
+	/** Whether the owner has been told to give it up. */
+	public boolean revoking() {
+		return this.revokedGeneration != null;
+	}
+
 }

@@ -14,7 +14,9 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 
+import io.caudal.budget.Reservation;
 import io.caudal.error.CaudalException;
+import io.caudal.topic.FetchService;
 import io.caudal.topic.JsonOutput;
 import io.caudal.topic.PartitionRecords;
 import io.caudal.topic.RecordEncoder;
@@ -51,6 +53,9 @@ final class EventStream implements WriteListener, AsyncListener {
 	/** The fewest bytes a record takes in an event, so a read does not fetch many more records than fit. */
 	private static final int MIN_RECORD_BYTES = 64;
 
+	/** An event gets at least this much of the budget, or waits for it: less would mean a record per event. */
+	private static final int MIN_EVENT_ROOM_BYTES = 16 * 1024;
+
 	private final String id;
 
 	private final AsyncContext async;
@@ -81,6 +86,9 @@ final class EventStream implements WriteListener, AsyncListener {
 	private volatile long blockedSinceNanos = -1;
 
 	private volatile long lastWriteNanos;
+
+	/** The memory of the event being written, from the streams' budget; given back once the container took it. */
+	private volatile Reservation eventMemory;
 
 	EventStream(String id, AsyncContext async, ServletOutputStream out, TopicTail tail, RecordEncoder encoder,
 			EventStreams streams) {
@@ -149,6 +157,8 @@ final class EventStream implements WriteListener, AsyncListener {
 		}
 		this.tail.close();
 		this.streams.remove(this);
+		// A close from another thread may race a run; a reservation given back twice is given back once.
+		releaseEventMemory();
 		try {
 			this.async.complete();
 		}
@@ -245,6 +255,7 @@ final class EventStream implements WriteListener, AsyncListener {
 				return false;
 			}
 		}
+		releaseEventMemory();
 		CaudalException failed = this.failure;
 		if (failed != null) {
 			write(errorEvent(failed));
@@ -256,7 +267,16 @@ final class EventStream implements WriteListener, AsyncListener {
 			write(ascii("id: " + EventId.encode(this.tail.positions()) + "\n\n"));
 			return true;
 		}
-		long maxBytes = this.streams.maxEventBytes();
+		long maxEventBytes = this.streams.maxEventBytes();
+		Reservation memory = this.streams.memory().reserveUpTo(maxEventBytes, Math.min(maxEventBytes,
+				MIN_EVENT_ROOM_BYTES));
+		if (memory == null) {
+			// Other streams hold the budget; the first one that writes its event lets this one go on.
+			this.streams.memory().whenAvailable(this::schedule);
+			return false;
+		}
+		this.eventMemory = memory;
+		long maxBytes = memory.bytes();
 		List<PartitionRecords> reads = this.tail.read((int) Math.max(1, maxBytes / MIN_RECORD_BYTES),
 				(int) Math.min(maxBytes, Integer.MAX_VALUE));
 		List<TopicTail.Skip> skips = this.tail.takeSkips();
@@ -266,14 +286,28 @@ final class EventStream implements WriteListener, AsyncListener {
 			return true;
 		}
 		if (reads.isEmpty()) {
+			releaseEventMemory();
 			if (this.keepAliveDue) {
 				write(KEEP_ALIVE);
 			}
 			this.tail.await(this::schedule);
 			return false;
 		}
-		write(recordsEvent(reads, maxBytes));
+		ByteBuffer event = recordsEvent(reads, maxBytes);
+		FetchService.holdExactly(memory, event.remaining());
+		write(event);
+		if (!this.flushPending) {
+			releaseEventMemory();
+		}
 		return true;
+	}
+
+	private void releaseEventMemory() {
+		Reservation memory = this.eventMemory;
+		if (memory != null) {
+			this.eventMemory = null;
+			memory.release();
+		}
 	}
 
 	/**

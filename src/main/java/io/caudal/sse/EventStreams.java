@@ -20,6 +20,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.caudal.config.CaudalProperties;
+import io.caudal.budget.ByteBudget;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.time.Time;
@@ -75,12 +76,16 @@ public class EventStreams implements SmartLifecycle, AutoCloseable {
 
 	private final ExecutorService executor;
 
+	private final ByteBudget memory;
+
 	private ScheduledExecutorService keeper;
 
 	private volatile boolean running;
 
+	/** @param memory what the events waiting to be written to all streams may hold together */
 	public EventStreams(TopicService topics, FetchService fetch, RecordEncoder encoder, CaudalProperties.Sse settings,
-			Time time, MeterRegistry meters) {
+			Time time, MeterRegistry meters, ByteBudget memory) {
+		this.memory = memory;
 		this.topics = topics;
 		this.fetch = fetch;
 		this.encoder = encoder;
@@ -202,6 +207,10 @@ public class EventStreams implements SmartLifecycle, AutoCloseable {
 
 	long maxEventBytes() {
 		return this.settings.maxEventSize().toBytes();
+	}
+
+	ByteBudget memory() {
+		return this.memory;
 	}
 
 	long keepAliveIntervalNanos() {

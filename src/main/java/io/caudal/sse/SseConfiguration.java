@@ -7,6 +7,8 @@ import io.caudal.topic.RecordEncoder;
 import io.caudal.topic.TopicService;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.caudal.budget.MemoryBudgets;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,8 +18,8 @@ class SseConfiguration {
 
 	@Bean(destroyMethod = "close")
 	EventStreams eventStreams(TopicService topics, FetchService fetch, RecordEncoder encoder,
-			CaudalProperties properties, Time time, MeterRegistry meters) {
-		return new EventStreams(topics, fetch, encoder, properties.sse(), time, meters);
+			CaudalProperties properties, Time time, MeterRegistry meters, MemoryBudgets budgets) {
+		return new EventStreams(topics, fetch, encoder, properties.sse(), time, meters, budgets.sse());
 	}
 
 }

@@ -8,6 +8,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.caudal.budget.ByteBudget;
+import io.caudal.budget.Held;
+import io.caudal.budget.Reservation;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.time.Time;
@@ -24,6 +27,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public class FetchService {
 
+	/** An answer gets at least this much room, or waits for it: fewer bytes would mean a record per answer. */
+	private static final int MIN_ANSWER_BYTES = 64 * 1024;
+
+	/** How long a read waits for the answer budget to have room before it is refused. */
+	private static final long BUDGET_WAIT_MS = 100;
+
 	private final Storage storage;
 
 	private final FetchLimits limits;
@@ -36,12 +45,19 @@ public class FetchService {
 
 	private final AtomicInteger waitingPolls = new AtomicInteger();
 
-	public FetchService(Storage storage, FetchLimits limits, Executor executor, Time time, MeterRegistry meters) {
+	private final ByteBudget answers;
+
+	/**
+	 * @param answers the memory that answers being read and written may hold together
+	 */
+	public FetchService(Storage storage, FetchLimits limits, Executor executor, Time time, MeterRegistry meters,
+			ByteBudget answers) {
 		this.storage = storage;
 		this.limits = limits;
 		this.executor = executor;
 		this.time = time;
 		this.meters = meters;
+		this.answers = answers;
 		meters.gauge("caudal.fetch.waiting", this.waitingPolls);
 	}
 
@@ -50,26 +66,79 @@ public class FetchService {
 	}
 
 	/**
-	 * An HTTP fetch: reads records, waiting up to {@code waitMs} for the first one when none is there yet.
+	 * An HTTP fetch: reads records, waiting up to {@code waitMs} for the first one when none is there yet. The
+	 * records hold memory of the answer budget until the caller releases them, once written.
 	 * @param maxRecords at least 1; lowered to the server's cap
-	 * @param maxBytes at least 1; lowered to the server's cap
+	 * @param maxBytes at least 1; lowered to the server's cap, and to what the answer budget has free
 	 * @param waitMs 0 for no wait; lowered to the server's cap
-	 * @throws CaudalException for an unknown topic or partition, or an offset out of range
+	 * @throws CaudalException for an unknown topic or partition, an offset out of range, or
+	 * {@link ErrorCode#RESOURCE_LIMIT} when the answer budget stays full
 	 */
-	public CompletableFuture<PartitionRecords> fetch(String topic, int partition, FetchPosition position,
+	public CompletableFuture<Held<PartitionRecords>> fetch(String topic, int partition, FetchPosition position,
 			int maxRecords, int maxBytes, long waitMs) {
 		long startNanos = this.time.nanoseconds();
 		TopicPartition tp = new TopicPartition(topic, partition);
 		long offset = resolve(tp, position);
-		PartitionRecords records = read(tp, offset, maxRecords, maxBytes);
-		if (!records.isEmpty() || waitMs <= 0) {
+		Held<PartitionRecords> records = readHeld(tp, offset, maxRecords, maxBytes);
+		if (!records.value().isEmpty() || waitMs <= 0) {
 			return CompletableFuture.completedFuture(measured(records, startNanos));
 		}
+		records.release();
 		// The topic may be deleted during the wait: the read after it answers 404, not an empty answer.
 		CompletableFuture<Void> waited = longPoll(Map.of(tp, offset), waitMs);
-		return cancelling(waited,
-				waited.thenApplyAsync(woken -> measured(read(tp, offset, maxRecords, maxBytes), startNanos),
-						this.executor));
+		return cancelling(waited, waited.thenApplyAsync(
+				woken -> measured(readHeld(tp, offset, maxRecords, maxBytes), startNanos), this.executor));
+	}
+
+	/**
+	 * Reserves memory for an answer of up to {@code maxBytes} of records (lowered to the server's cap), or less when
+	 * the answer budget has less free; waits briefly when it has almost none.
+	 * @throws CaudalException {@link ErrorCode#RESOURCE_LIMIT} when the budget stays full
+	 */
+	public Reservation reserveAnswer(int maxBytes) {
+		long wanted = Math.min(maxBytes, this.limits.maxBytes());
+		Reservation reservation;
+		try {
+			reservation = this.answers.reserveUpTo(wanted, Math.min(wanted, MIN_ANSWER_BYTES), BUDGET_WAIT_MS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			reservation = null;
+		}
+		if (reservation == null) {
+			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "The server holds as many records for answers as its "
+					+ "memory allows (caudal.fetch.max-buffered-bytes). Retry shortly.",
+					Map.of(CaudalException.RETRY_AFTER_SECONDS, 1));
+		}
+		return reservation;
+	}
+
+	/**
+	 * Makes a reservation match the memory the records read within it hold: a record larger than the room asked for
+	 * comes back whole, so it may hold more.
+	 */
+	public static void holdExactly(Reservation reservation, long bufferedBytes) {
+		long held = reservation.bytes();
+		if (bufferedBytes > held) {
+			// Best effort: the overshoot is one record, bounded by max.message.bytes.
+			reservation.tryGrow(bufferedBytes - held);
+		}
+		else {
+			reservation.shrinkTo(bufferedBytes);
+		}
+	}
+
+	private Held<PartitionRecords> readHeld(TopicPartition tp, long offset, int maxRecords, int maxBytes) {
+		Reservation memory = reserveAnswer(maxBytes);
+		try {
+			PartitionRecords records = read(tp, offset, maxRecords, (int) Math.max(1, memory.bytes()));
+			holdExactly(memory, records.bufferedBytes());
+			return new Held<>(records, memory);
+		}
+		catch (RuntimeException ex) {
+			memory.release();
+			throw ex;
+		}
 	}
 
 	/**
@@ -168,8 +237,8 @@ public class FetchService {
 		}
 	}
 
-	private PartitionRecords measured(PartitionRecords records, long startNanos) {
-		TopicMeters.fetchLatency(this.meters, records.partition().topic(), this.time.nanoseconds() - startNanos);
+	private Held<PartitionRecords> measured(Held<PartitionRecords> records, long startNanos) {
+		TopicMeters.fetchLatency(this.meters, records.value().partition().topic(), this.time.nanoseconds() - startNanos);
 		return records;
 	}
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,12 +20,15 @@ import java.util.stream.Stream;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
+import io.caudal.log.AppendResult;
 import io.caudal.log.CorruptRecordException;
 import io.caudal.log.LogRecord;
 import io.caudal.log.LogStorageException;
 import io.caudal.log.LogWriter;
 import io.caudal.log.OffsetOutOfRangeException;
+import io.caudal.log.OpenFiles;
 import io.caudal.log.PartitionLog;
+import io.caudal.log.PreparedAppend;
 import io.caudal.log.RecordTooLargeException;
 import io.caudal.time.Time;
 import org.slf4j.Logger;
@@ -51,15 +55,18 @@ public class FileStorage implements Storage {
 
 	private final LogWriter writer;
 
+	private final OpenFiles files;
+
 	private final ConcurrentMap<String, TopicLogs> topics = new ConcurrentHashMap<>();
 
 	private final Object adminLock = new Object();
 
-	public FileStorage(Path dataDir, TopicRepository repository, Time time, LogWriter writer) {
+	public FileStorage(Path dataDir, TopicRepository repository, Time time, LogWriter writer, OpenFiles files) {
 		this.dataDir = dataDir.toAbsolutePath().normalize();
 		this.repository = repository;
 		this.time = time;
 		this.writer = writer;
+		this.files = files;
 	}
 
 	/**
@@ -151,21 +158,43 @@ public class FileStorage implements Storage {
 	}
 
 	@Override
-	public CompletableFuture<Long> append(TopicPartition partition, List<NewRecord> records) {
+	public Map<Integer, CompletableFuture<Long>> append(String topic, Map<Integer, List<NewRecord>> batches) {
+		Map<Integer, PreparedAppend> prepared = new LinkedHashMap<>();
+		try {
+			batches.forEach((partition, records) -> prepared.put(partition, prepare(new TopicPartition(topic,
+					partition), records)));
+		}
+		catch (RuntimeException ex) {
+			prepared.values().forEach(PreparedAppend::cancel);
+			throw ex;
+		}
+		Map<Integer, CompletableFuture<Long>> appended = new LinkedHashMap<>();
+		prepared.forEach((partition, append) -> appended.put(partition,
+				stored(new TopicPartition(topic, partition), append.commit())));
+		return appended;
+	}
+
+	private PreparedAppend prepare(TopicPartition partition, List<NewRecord> records) {
 		PartitionLog log = log(partition);
 		List<LogRecord> logRecords = new ArrayList<>(records.size());
 		for (NewRecord record : records) {
 			logRecords.add(new LogRecord(record.key(), record.value(), headers(record.headers()), record.timestamp()));
 		}
-		CompletableFuture<io.caudal.log.AppendResult> appended;
 		try {
-			appended = log.append(logRecords);
+			return log.prepareAppend(logRecords);
 		}
 		catch (RecordTooLargeException ex) {
 			throw new CaudalException(ErrorCode.RECORD_TOO_LARGE, "A record is " + ex.recordBytes() + " bytes; topic '"
 					+ partition.topic() + "' now accepts at most " + ex.maxMessageBytes() + " (max.message.bytes).",
 					Map.of("maxMessageBytes", ex.maxMessageBytes()));
 		}
+		catch (LogStorageException ex) {
+			logger.warn("{} - A partition could not take a batch: {}", partition, ex.getMessage());
+			throw notStored(partition);
+		}
+	}
+
+	private static CompletableFuture<Long> stored(TopicPartition partition, CompletableFuture<AppendResult> appended) {
 		return appended.handle((result, failure) -> {
 			if (failure == null) {
 				return result.baseOffset();
@@ -174,12 +203,15 @@ public class FileStorage implements Storage {
 					? failure.getCause() : failure;
 			if (cause instanceof LogStorageException) {
 				logger.warn("{} - An append failed to store its records.", partition, cause);
-				throw new CaudalException(ErrorCode.STORAGE_ERROR, "Partition " + partition
-						+ " could not store the records: a write or fsync failed, or the disk is not keeping up. "
-						+ "Nothing was acknowledged.");
+				throw notStored(partition);
 			}
 			throw new CompletionException(cause);
 		});
+	}
+
+	private static CaudalException notStored(TopicPartition partition) {
+		return new CaudalException(ErrorCode.STORAGE_ERROR, "Partition " + partition + " could not store the "
+				+ "records: a write or fsync failed, or the disk is not keeping up. Nothing was acknowledged.");
 	}
 
 	@Override
@@ -336,7 +368,8 @@ public class FileStorage implements Storage {
 	}
 
 	private PartitionLog openLog(TopicPartition tp, TopicConfig config) throws IOException {
-		return PartitionLog.open(partitionDir(tp), tp.toString(), config.logConfig(), this.time, this.writer);
+		return PartitionLog.open(partitionDir(tp), tp.toString(), config.logConfig(), this.time, this.writer,
+				this.files);
 	}
 
 	/**

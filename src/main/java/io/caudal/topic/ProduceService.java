@@ -75,10 +75,7 @@ public class ProduceService {
 				partition = unkeyedPartition;
 			}
 			long timestamp = (record.timestamp() != null) ? record.timestamp() : now;
-			if (timestamp < 0) {
-				throw new CaudalException(ErrorCode.INVALID_REQUEST,
-						"Record " + i + " has timestamp " + timestamp + "; timestamps are epoch milliseconds, 0 or more.");
-			}
+			checkTimestamp(topic, i, timestamp, now);
 			NewRecord newRecord = new NewRecord(record.key(), record.value(), record.headers(), timestamp);
 			int size = newRecord.sizeInBytes();
 			if (size > maxMessageBytes) {
@@ -91,9 +88,7 @@ public class ProduceService {
 			timestampOf[i] = timestamp;
 			batches.computeIfAbsent(partition, p -> new ArrayList<>()).add(newRecord);
 		}
-		Map<Integer, CompletableFuture<Long>> appended = new LinkedHashMap<>();
-		batches.forEach((partition, batch) -> appended.put(partition,
-				this.storage.append(new TopicPartition(topicName, partition), batch)));
+		Map<Integer, CompletableFuture<Long>> appended = this.storage.append(topicName, batches);
 		long totalBytes = bytes;
 		return CompletableFuture.allOf(appended.values().toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
 			if (failure != null) {
@@ -118,6 +113,25 @@ public class ProduceService {
 			positions.add(new RecordPosition(partitionOf[i], offset, timestampOf[i]));
 		}
 		return positions;
+	}
+
+	/**
+	 * Refuses a timestamp outside the topic's window around now, as Kafka does for create-time timestamps: one far in
+	 * the future would keep its segment from ever expiring.
+	 */
+	private static void checkTimestamp(Topic topic, int index, long timestamp, long now) {
+		TopicConfig config = topic.config();
+		long before = config.timestampBeforeMaxMs();
+		long after = config.timestampAfterMaxMs();
+		boolean tooOld = timestamp < 0 || (now > before && timestamp < now - before);
+		boolean tooNew = timestamp > now && timestamp - now > after;
+		if (tooOld || tooNew) {
+			throw new CaudalException(ErrorCode.INVALID_TIMESTAMP, "Record " + index + " has timestamp " + timestamp
+					+ "; topic '" + topic.name() + "' accepts epoch milliseconds from " + Math.max(0, now - before)
+					+ " to " + ((Long.MAX_VALUE - now < after) ? Long.MAX_VALUE : now + after) + " (now " + now
+					+ ", message.timestamp.before.max.ms " + before + ", message.timestamp.after.max.ms " + after + ").",
+					Map.of("index", index));
+		}
 	}
 
 	private static int checkPartition(Topic topic, int partition) {

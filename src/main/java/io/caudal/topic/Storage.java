@@ -1,6 +1,7 @@
 package io.caudal.topic;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.caudal.error.CaudalException;
@@ -50,16 +51,19 @@ public interface Storage extends AutoCloseable {
 	void deleteTopic(String name);
 
 	/**
-	 * Appends records to a partition as one batch with contiguous offsets, in list order. The future completes
-	 * once the batch is as durable as the topic's settings ask (for the file engine: fsynced when {@code flush.ms}
-	 * is 0); only then can readers see it. It completes exceptionally with {@link CaudalException}
-	 * {@link ErrorCode#STORAGE_ERROR} when nothing of the batch was stored.
-	 * @param records one or more records, each within the topic's {@code max.message.bytes}
-	 * @return the offset given to the first record
+	 * Appends one batch to each of several partitions of a topic, with contiguous offsets in list order. Every batch
+	 * is checked and given room before the first is written, so a refusal writes nothing. Each future completes once
+	 * its batch is as durable as the topic's settings ask (for the file engine: fsynced when {@code flush.ms} is 0);
+	 * only then can readers see it. A future completes exceptionally with {@link CaudalException}
+	 * {@link ErrorCode#STORAGE_ERROR} when nothing of its batch was stored; the batches of the other partitions may
+	 * have been stored all the same.
+	 * @param batches per partition, one or more records, each within the topic's {@code max.message.bytes}
+	 * @return per partition, the offset given to its first record
 	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}, {@link ErrorCode#PARTITION_NOT_FOUND},
-	 * {@link ErrorCode#RECORD_TOO_LARGE} when the topic's limit shrank since the caller checked
+	 * {@link ErrorCode#RECORD_TOO_LARGE} when the topic's limit shrank since the caller checked, or
+	 * {@link ErrorCode#STORAGE_ERROR} when a partition cannot take a batch now; nothing is written then
 	 */
-	CompletableFuture<Long> append(TopicPartition partition, List<NewRecord> records);
+	Map<Integer, CompletableFuture<Long>> append(String topic, Map<Integer, List<NewRecord>> batches);
 
 	/**
 	 * Reads records from {@code offset} on, at once.

@@ -30,6 +30,21 @@ public final class TopicConfig {
 
 	public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
 
+	public static final String SEGMENT_INDEX_BYTES = "segment.index.bytes";
+
+	public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
+
+	public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
+
+	/** Kafka 4's floor for {@code segment.bytes}: smaller segments would cost a file per few records. */
+	static final int MIN_SEGMENT_BYTES = 1024 * 1024;
+
+	/** The floor Kafka sets for {@code segment.index.bytes} in its next major version. */
+	static final int MIN_SEGMENT_INDEX_BYTES = 1024;
+
+	/** Kafka 4's default {@code message.timestamp.after.max.ms}: one hour. */
+	static final long DEFAULT_TIMESTAMP_AFTER_MAX_MS = 3_600_000;
+
 	private static final LogConfig DEFAULTS = LogConfig.defaults();
 
 	/** Every key Caudal understands, with its default; ranges are checked in {@link #parse}. */
@@ -87,7 +102,18 @@ public final class TopicConfig {
 	/** The storage engine's view of this configuration. */
 	public LogConfig logConfig() {
 		return new LogConfig(intValue(SEGMENT_BYTES), intValue(MAX_MESSAGE_BYTES), longValue(FLUSH_MS),
-				longValue(RETENTION_MS), longValue(RETENTION_BYTES), intValue(INDEX_INTERVAL_BYTES));
+				longValue(RETENTION_MS), longValue(RETENTION_BYTES), intValue(INDEX_INTERVAL_BYTES),
+				intValue(SEGMENT_INDEX_BYTES));
+	}
+
+	/** How far in the past a record's timestamp may lie ({@code message.timestamp.before.max.ms}). */
+	public long timestampBeforeMaxMs() {
+		return longValue(MESSAGE_TIMESTAMP_BEFORE_MAX_MS);
+	}
+
+	/** How far in the future a record's timestamp may lie ({@code message.timestamp.after.max.ms}). */
+	public long timestampAfterMaxMs() {
+		return longValue(MESSAGE_TIMESTAMP_AFTER_MAX_MS);
 	}
 
 	private long longValue(String key) {
@@ -102,7 +128,11 @@ public final class TopicConfig {
 		return switch (key) {
 			case RETENTION_MS, RETENTION_BYTES -> String.valueOf(wholeNumber(key, value, -1, Long.MAX_VALUE));
 			case FLUSH_MS -> String.valueOf(wholeNumber(key, value, 0, Long.MAX_VALUE));
-			case SEGMENT_BYTES -> String.valueOf(wholeNumber(key, value, 1024, Integer.MAX_VALUE));
+			case SEGMENT_BYTES -> String.valueOf(wholeNumber(key, value, MIN_SEGMENT_BYTES, Integer.MAX_VALUE));
+			case SEGMENT_INDEX_BYTES -> String.valueOf(wholeNumber(key, value, MIN_SEGMENT_INDEX_BYTES,
+					Integer.MAX_VALUE));
+			case MESSAGE_TIMESTAMP_BEFORE_MAX_MS, MESSAGE_TIMESTAMP_AFTER_MAX_MS -> String.valueOf(wholeNumber(key,
+					value, 0, Long.MAX_VALUE));
 			case MAX_MESSAGE_BYTES -> String.valueOf(wholeNumber(key, value, 1, Integer.MAX_VALUE));
 			case INDEX_INTERVAL_BYTES -> String.valueOf(wholeNumber(key, value, 1, Integer.MAX_VALUE));
 			case CLEANUP_POLICY -> cleanupPolicy(value);
@@ -151,9 +181,12 @@ public final class TopicConfig {
 		defaults.put(FLUSH_MS, DEFAULTS.flushMs());
 		defaults.put(INDEX_INTERVAL_BYTES, (long) DEFAULTS.indexIntervalBytes());
 		defaults.put(MAX_MESSAGE_BYTES, (long) DEFAULTS.maxMessageBytes());
+		defaults.put(MESSAGE_TIMESTAMP_AFTER_MAX_MS, DEFAULT_TIMESTAMP_AFTER_MAX_MS);
+		defaults.put(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Long.MAX_VALUE);
 		defaults.put(RETENTION_BYTES, DEFAULTS.retentionBytes());
 		defaults.put(RETENTION_MS, DEFAULTS.retentionMs());
 		defaults.put(SEGMENT_BYTES, (long) DEFAULTS.segmentBytes());
+		defaults.put(SEGMENT_INDEX_BYTES, (long) DEFAULTS.segmentIndexBytes());
 		return Collections.unmodifiableMap(defaults);
 	}
 

@@ -8,7 +8,7 @@ import io.caudal.error.ErrorCode;
 /**
  * Kafka's rule for topic names: 1 to 249 characters of {@code [a-zA-Z0-9._-]}, neither
  * {@code .} nor {@code ..}. The rule also keeps every partition directory, named
- * {@code <topic>-<partition>}, a plain child of the data directory.
+ * {@code <topic>-<partition>}, a plain child of the data directory, and every name a plain path segment.
  */
 public final class TopicName {
 
@@ -26,24 +26,33 @@ public final class TopicName {
 	 * @throws CaudalException with {@link ErrorCode#INVALID_TOPIC_NAME} when the name breaks the rule
 	 */
 	public static String validate(String name) {
-		if (name == null || name.isEmpty()) {
-			throw invalid("Topic name must not be empty.");
-		}
-		if (name.length() > MAX_LENGTH) {
-			throw invalid("Topic name is " + name.length() + " characters long; the maximum is " + MAX_LENGTH + ".");
-		}
-		if (name.equals(".") || name.equals("..")) {
-			throw invalid("Topic name cannot be '" + name + "'.");
-		}
-		if (!LEGAL.matcher(name).matches()) {
-			throw invalid("Topic name '" + printable(name)
-					+ "' is illegal: it may contain only ASCII letters, digits, '.', '_' and '-'.");
+		String problem = problem("Topic name", name);
+		if (problem != null) {
+			throw new CaudalException(ErrorCode.INVALID_TOPIC_NAME, problem);
 		}
 		return name;
 	}
 
-	private static CaudalException invalid(String detail) {
-		return new CaudalException(ErrorCode.INVALID_TOPIC_NAME, detail);
+	/**
+	 * Why a name breaks the rule, or null; group ids follow it too, so that a group's {@code Location} leads back
+	 * to it.
+	 * @param what what the name names, to start the sentence, e.g. {@code Group id}
+	 */
+	public static String problem(String what, String name) {
+		if (name == null || name.isEmpty()) {
+			return what + " must not be empty.";
+		}
+		if (name.length() > MAX_LENGTH) {
+			return what + " is " + name.length() + " characters long; the maximum is " + MAX_LENGTH + ".";
+		}
+		if (name.equals(".") || name.equals("..")) {
+			return what + " cannot be '" + name + "'.";
+		}
+		if (!LEGAL.matcher(name).matches()) {
+			return what + " '" + printable(name)
+					+ "' is illegal: it may contain only ASCII letters, digits, '.', '_' and '-'.";
+		}
+		return null;
 	}
 
 	/** Echoes a rejected name without control characters, so a detail stays one readable line. */

@@ -26,13 +26,20 @@ public class TopicService {
 
 	private final int maxPartitions;
 
+	private final int maxPartitionsTotal;
+
 	private final List<Consumer<String>> deleteListeners = new CopyOnWriteArrayList<>();
 
 	private final Object changeLock = new Object();
 
-	public TopicService(Storage storage, int maxPartitions) {
+	/**
+	 * @param maxPartitions the most partitions one topic may have
+	 * @param maxPartitionsTotal the most partitions of all topics together
+	 */
+	public TopicService(Storage storage, int maxPartitions, int maxPartitionsTotal) {
 		this.storage = storage;
 		this.maxPartitions = maxPartitions;
+		this.maxPartitionsTotal = maxPartitionsTotal;
 	}
 
 	public int maxPartitions() {
@@ -48,6 +55,7 @@ public class TopicService {
 		checkPartitionCount(partitions);
 		TopicConfig topicConfig = TopicConfig.empty().with(config);
 		synchronized (this.changeLock) {
+			checkRoomFor(partitions);
 			this.storage.createTopic(new Topic(name, partitions, topicConfig));
 		}
 		logger.info("Created topic {} with {} partitions and config {}.", name, partitions, topicConfig);
@@ -96,6 +104,7 @@ public class TopicService {
 				throw new CaudalException(ErrorCode.INVALID_REQUEST, "Topic '" + name + "' has " + current.partitions()
 						+ " partitions; partitions can be added but never removed, so " + partitions + " is refused.");
 			}
+			checkRoomFor(partitions - current.partitions());
 			topic = topic.withPartitions(partitions);
 		}
 		this.storage.updateTopic(topic);
@@ -119,6 +128,16 @@ public class TopicService {
 	 */
 	public void onDelete(Consumer<String> listener) {
 		this.deleteListeners.add(listener);
+	}
+
+	/** Refuses partitions past the server's total (change lock held); what is stored already always loads. */
+	private void checkRoomFor(int added) {
+		long total = this.storage.topics().stream().mapToLong(Topic::partitions).sum();
+		if (added > 0 && total + added > this.maxPartitionsTotal) {
+			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "The server holds " + total + " partitions and "
+					+ "takes at most " + this.maxPartitionsTotal + " (caudal.max-partitions-total); " + added
+					+ " more do not fit.", Map.of("partitions", total, "maxPartitionsTotal", this.maxPartitionsTotal));
+		}
 	}
 
 	private void checkPartitionCount(int partitions) {

@@ -16,7 +16,8 @@ import io.caudal.offset.PartitionOffset;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({ @JsonSubTypes.Type(value = ClientMessage.Credit.class, name = "credit"),
-		@JsonSubTypes.Type(value = ClientMessage.Commit.class, name = "commit") })
+		@JsonSubTypes.Type(value = ClientMessage.Commit.class, name = "commit"),
+		@JsonSubTypes.Type(value = ClientMessage.Ack.class, name = "ack") })
 sealed interface ClientMessage {
 
 	/**
@@ -24,6 +25,14 @@ sealed interface ClientMessage {
 	 * @param records at least 1; null when missing
 	 */
 	record Credit(Long records) implements ClientMessage {
+	}
+
+	/**
+	 * {@code {"type":"ack","generation":N}}: the client has read the assignment of generation N, so the partitions
+	 * it was told to give up by then may go to their new owners.
+	 * @param generation the generation of the assignment read; null when missing
+	 */
+	record Ack(Integer generation) implements ClientMessage {
 	}
 
 	/**

@@ -73,8 +73,8 @@ final class Connection {
 		this.id = id;
 		this.transport = transport;
 		this.registry = registry;
-		this.outbound = new Outbound(transport, registry.sendBufferBytes(), registry.time(), this::wake,
-				this::writeFailed);
+		this.outbound = new Outbound(transport, registry.sendBufferBytes(), registry.frames(), registry.time(),
+				this::wake, this::writeFailed);
 		this.lastPingNanos = registry.time().nanoseconds();
 	}
 
@@ -133,15 +133,24 @@ final class Connection {
 	 * @return whether the message was queued
 	 */
 	boolean send(ServerMessage message) {
-		return sendFrame(this.registry.codec().encode(message));
+		return send(message, null);
+	}
+
+	/**
+	 * Queues a message as {@link #send(ServerMessage)} does.
+	 * @param whenWritten runs once the socket has written it, or null
+	 */
+	boolean send(ServerMessage message, Runnable whenWritten) {
+		return sendFrame(this.registry.codec().encode(message), whenWritten);
 	}
 
 	/**
 	 * Queues a frame of UTF-8 JSON for the client, as {@link #send(ServerMessage)} does.
+	 * @param whenWritten runs once the socket has written it, or null
 	 * @return whether the frame was queued
 	 */
-	boolean sendFrame(ByteBuffer frame) {
-		if (this.outbound.offer(frame)) {
+	boolean sendFrame(ByteBuffer frame, Runnable whenWritten) {
+		if (this.outbound.offer(frame, whenWritten)) {
 			return true;
 		}
 		if (!this.closing.get()) {
@@ -159,7 +168,7 @@ final class Connection {
 	 * Ends the socket because it cannot go on: an {@code error} frame, then close with 1008 for a
 	 * client's mistake or 1011 for a failure of the server (logged with its cause).
 	 */
-	void fail(RuntimeException ex) {
+	void fail(Throwable ex) {
 		CaudalException failure;
 		if (ex instanceof CaudalException caudal) {
 			failure = caudal;
@@ -178,7 +187,7 @@ final class Connection {
 		logger.debug("Socket {} - Closing with {} after error {}: {}", this.id, status.getCode(), failure.code(),
 				failure.getMessage());
 		// Written before finishing, which refuses further frames; a full buffer leaves it out.
-		this.outbound.offer(this.registry.codec().encode(ServerMessage.Problem.of(failure)));
+		this.outbound.offer(this.registry.codec().encode(ServerMessage.Problem.of(failure)), null);
 		this.outbound.finish(() -> closeTransport(status.withReason(failure.code().name())));
 	}
 
@@ -237,7 +246,7 @@ final class Connection {
 		if (pingDue) {
 			// Set first: the pong may arrive before ping() returns.
 			this.pingUnanswered = true;
-			if (this.outbound.ping()) {
+			if (this.outbound.ping(this.registry.pingExecutor())) {
 				this.lastPingNanos = nowNanos;
 			}
 			else {

@@ -48,7 +48,7 @@ final class GroupSocketHandler extends SocketHandler {
 
 	@Override
 	void start(WebSocketSession session, Connection connection) {
-		GroupSocketRequest request = GroupSocketRequest.parse(session.getUri());
+		GroupSocketRequest request = GroupSocketRequest.parse(session.getUri(), this.settings.rebalanceTimeout());
 		SocketMember member = SocketMember.join(request, connection, this.coordinator, this.fetch, this.encoder,
 				sessions().time(), this.settings);
 		session.getAttributes().put(MEMBER, member);
@@ -66,16 +66,11 @@ final class GroupSocketHandler extends SocketHandler {
 		if (message instanceof ClientMessage.Commit commit) {
 			member.commit(commit);
 		}
+		else if (message instanceof ClientMessage.Ack ack) {
+			member.ack(ack);
+		}
 		else if (message instanceof ClientMessage.Credit credit) {
 			connection.grant(credit.records());
-		}
-	}
-
-	@Override
-	void received(WebSocketSession session) {
-		SocketMember member = member(session);
-		if (member != null) {
-			member.heard();
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.caudal.ws;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,18 +22,21 @@ import io.caudal.group.MemberConfig;
 record GroupSocketRequest(String group, MemberConfig member, boolean autoCommit, long credit) {
 
 	private static final List<String> PARAMETERS = List.of("topics", "assignor", "autoOffsetReset", "autoCommit",
-			"credit", "sessionTimeoutMs", "instanceId");
+			"credit", "sessionTimeoutMs", "rebalanceTimeoutMs", "instanceId");
 
 	/**
 	 * Reads the URI of a socket on {@code /ws/groups/{group}} strictly: unknown or repeated
 	 * parameters are refused.
+	 * @param defaultRebalanceTimeout {@code caudal.websocket.rebalance-timeout}, for a socket that names none
 	 * @throws CaudalException {@link ErrorCode#INVALID_REQUEST} naming the bad parameter
 	 */
-	static GroupSocketRequest parse(URI uri) {
+	static GroupSocketRequest parse(URI uri, Duration defaultRebalanceTimeout) {
 		SocketQuery query = SocketQuery.parse(uri, PARAMETERS, "a group socket");
+		Integer rebalanceTimeoutMs = milliseconds("rebalanceTimeoutMs", query.get("rebalanceTimeoutMs"));
 		MemberConfig member = MemberConfig.of(topics(query.get("topics")),
-				sessionTimeoutMs(query.get("sessionTimeoutMs")), query.get("assignor"), query.get("autoOffsetReset"),
-				query.get("instanceId"));
+				milliseconds("sessionTimeoutMs", query.get("sessionTimeoutMs")),
+				(rebalanceTimeoutMs != null) ? rebalanceTimeoutMs : (int) defaultRebalanceTimeout.toMillis(),
+				query.get("assignor"), query.get("autoOffsetReset"), query.get("instanceId"));
 		return new GroupSocketRequest(query.name(), member, autoCommit(query.get("autoCommit")), query.credit());
 	}
 
@@ -46,17 +50,17 @@ record GroupSocketRequest(String group, MemberConfig member, boolean autoCommit,
 	}
 
 	/** The range is MemberConfig's to check; here only the number is read. */
-	private static Integer sessionTimeoutMs(String sessionTimeoutMs) {
-		if (sessionTimeoutMs == null) {
+	private static Integer milliseconds(String name, String value) {
+		if (value == null) {
 			return null;
 		}
 		try {
-			return Integer.valueOf(sessionTimeoutMs);
+			return Integer.valueOf(value);
 		}
 		catch (NumberFormatException ex) {
-			throw SocketQuery.invalid("Parameter 'sessionTimeoutMs' is a whole number of milliseconds from "
+			throw SocketQuery.invalid("Parameter '" + name + "' is a whole number of milliseconds from "
 					+ MemberConfig.MIN_SESSION_TIMEOUT_MS + " to " + MemberConfig.MAX_SESSION_TIMEOUT_MS + "; '"
-					+ sessionTimeoutMs + "' was given.");
+					+ value + "' was given.");
 		}
 	}
 

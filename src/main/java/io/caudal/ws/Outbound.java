@@ -2,14 +2,20 @@ package io.caudal.ws;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import io.caudal.budget.ByteBudget;
+import io.caudal.budget.Reservation;
 import io.caudal.time.Time;
 
 /**
  * The frames waiting to be written to one socket: a FIFO holding at most about
  * {@code capacityBytes} bytes of UTF-8 JSON text, as encoded, of which one frame at a time is with the
- * transport. Nothing here blocks. A frame is accepted while the buffer is below its capacity, so
+ * transport, and counted against the budget all sockets share, so that their buffers together fit the heap.
+ * Nothing here blocks. A frame is accepted while the buffer is below its capacity, so
  * it overshoots by at most one frame; a frame offered to a full buffer is refused and the caller
  * closes the socket. A client that stops reading leaves one frame in flight: {@link #writingNanos}
  * tells the session keeper for how long.
@@ -31,9 +37,27 @@ final class Outbound {
 
 	private final Consumer<Throwable> onFailure;
 
+	private final ByteBudget shared;
+
+	/** This socket's part of the shared budget: the frames queued and in flight that it could cover. */
+	private final Reservation memory;
+
+	private final AtomicBoolean waitingForShared = new AtomicBoolean();
+
 	private final Object lock = new Object();
 
-	private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+	private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+
+	/**
+	 * A frame, how many of its bytes the shared budget covers (all, or none for a frame it had no room for), and what
+	 * to run once it is written (or null).
+	 */
+	private record Frame(ByteBuffer bytes, long reserved, Runnable whenWritten) {
+	}
+
+	private long inFlightReserved;
+
+	private Runnable inFlightWhenWritten;
 
 	private long queuedBytes;
 
@@ -58,9 +82,12 @@ final class Outbound {
 	 * it must only schedule work
 	 * @param onFailure runs once when a write fails; nothing more is written then
 	 */
-	Outbound(SocketTransport transport, long capacityBytes, Time time, Runnable onRoom, Consumer<Throwable> onFailure) {
+	Outbound(SocketTransport transport, long capacityBytes, ByteBudget shared, Time time, Runnable onRoom,
+			Consumer<Throwable> onFailure) {
 		this.transport = transport;
 		this.capacityBytes = capacityBytes;
+		this.shared = shared;
+		this.memory = shared.startReservation();
 		this.time = time;
 		this.onRoom = onRoom;
 		this.onFailure = onFailure;
@@ -68,25 +95,43 @@ final class Outbound {
 
 	/**
 	 * Queues a frame and starts writing it if nothing is being written.
+	 * @param whenWritten runs once the frame is written, on the thread that learns it; or null
 	 * @return false, and nothing queued, if the buffer is full or the socket is closing
 	 */
-	boolean offer(ByteBuffer frame) {
+	boolean offer(ByteBuffer frame, Runnable whenWritten) {
 		synchronized (this.lock) {
 			if (this.finished || this.queuedBytes + this.inFlightBytes >= this.capacityBytes) {
 				return false;
 			}
-			this.queue.add(frame);
+			// Records frames are read within the shared room; a control frame may go past it, by its few bytes.
+			long reserved = this.memory.tryGrow(frame.remaining()) ? frame.remaining() : 0;
+			this.queue.add(new Frame(frame, reserved, whenWritten));
 			this.queuedBytes += frame.remaining();
 		}
 		drain();
 		return true;
 	}
 
-	/** Bytes that may still be queued before the buffer is full; 0 when closing. */
+	/** Bytes that may still be queued before this buffer or the shared budget is full; 0 when closing. */
 	long room() {
 		synchronized (this.lock) {
-			return this.finished ? 0 : Math.max(0, this.capacityBytes - this.queuedBytes - this.inFlightBytes);
+			return this.finished ? 0 : Math.max(0, Math.min(this.shared.availableBytes(),
+					this.capacityBytes - this.queuedBytes - this.inFlightBytes));
 		}
+	}
+
+	/**
+	 * When the shared budget is what leaves no room, asks to be told ({@code onRoom}) once another socket's frame is
+	 * written; this socket's own frames tell it otherwise.
+	 */
+	void awaitSharedRoom() {
+		if (this.shared.availableBytes() > 0 || !this.waitingForShared.compareAndSet(false, true)) {
+			return;
+		}
+		this.shared.whenAvailable(() -> {
+			this.waitingForShared.set(false);
+			this.onRoom.run();
+		});
 	}
 
 	/** Bytes queued and being written. */
@@ -107,28 +152,39 @@ final class Outbound {
 	}
 
 	/**
-	 * Writes a ping, on the calling thread, if nothing else is queued or being written; a busy
-	 * socket is not pinged (its frame in flight is watched instead).
-	 * @return whether the ping was written
+	 * Starts a ping on {@code pinger} if nothing else is queued or being written; a busy socket is not pinged (its
+	 * frame in flight is watched instead). A ping can only be written blocking: on its own thread, a client that
+	 * stopped reading holds up no other socket, and the send time limit watches it like a frame.
+	 * @return whether a ping was started
 	 */
-	boolean ping() {
+	boolean ping(Executor pinger) {
 		synchronized (this.lock) {
 			if (this.finished || this.writing || !this.queue.isEmpty()) {
 				return false;
 			}
 			this.writing = true;
 			this.inFlightBytes = 0;
+			this.inFlightReserved = 0;
+			this.inFlightWhenWritten = null;
 			this.writeStartNanos = this.time.nanoseconds();
 		}
-		Throwable failure = null;
 		try {
-			this.transport.sendPing();
+			pinger.execute(() -> {
+				Throwable failure = null;
+				try {
+					this.transport.sendPing();
+				}
+				catch (Exception ex) {
+					failure = ex;
+				}
+				written(failure);
+			});
+			return true;
 		}
-		catch (Exception ex) {
-			failure = ex;
+		catch (RejectedExecutionException ex) {
+			written(ex);
+			return false;
 		}
-		written(failure);
-		return failure == null;
 	}
 
 	/**
@@ -154,6 +210,7 @@ final class Outbound {
 			this.queue.clear();
 			this.queuedBytes = 0;
 		}
+		this.memory.release();
 	}
 
 	private void drain() {
@@ -164,7 +221,7 @@ final class Outbound {
 			this.draining = true;
 		}
 		while (true) {
-			ByteBuffer frame;
+			Frame frame;
 			Runnable flushed = null;
 			synchronized (this.lock) {
 				frame = this.writing ? null : this.queue.poll();
@@ -177,8 +234,10 @@ final class Outbound {
 				}
 				else {
 					this.writing = true;
-					this.queuedBytes -= frame.remaining();
-					this.inFlightBytes = frame.remaining();
+					this.queuedBytes -= frame.bytes().remaining();
+					this.inFlightBytes = frame.bytes().remaining();
+					this.inFlightReserved = frame.reserved();
+					this.inFlightWhenWritten = frame.whenWritten();
 					this.writeStartNanos = this.time.nanoseconds();
 				}
 			}
@@ -188,15 +247,21 @@ final class Outbound {
 				}
 				return;
 			}
-			this.transport.sendText(frame, this::written);
+			this.transport.sendText(frame.bytes(), this::written);
 		}
 	}
 
 	private void written(Throwable failure) {
 		boolean finished;
+		long reserved;
+		Runnable whenWritten;
 		synchronized (this.lock) {
 			this.writing = false;
 			this.inFlightBytes = 0;
+			reserved = this.inFlightReserved;
+			this.inFlightReserved = 0;
+			whenWritten = this.inFlightWhenWritten;
+			this.inFlightWhenWritten = null;
 			if (failure != null) {
 				this.finished = true;
 				this.whenFlushed = null;
@@ -206,8 +271,15 @@ final class Outbound {
 			finished = this.finished;
 		}
 		if (failure != null) {
+			this.memory.release();
 			this.onFailure.accept(failure);
 			return;
+		}
+		if (reserved > 0) {
+			this.memory.shrinkTo(this.memory.bytes() - reserved);
+		}
+		if (whenWritten != null) {
+			whenWritten.run();
 		}
 		if (!finished) {
 			this.onRoom.run();

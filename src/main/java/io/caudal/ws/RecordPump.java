@@ -72,7 +72,8 @@ final class RecordPump {
 				this.requests.incrementAndGet();
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			// The socket ends, never the pump thread; nothing it queued but did not write is ever committed.
 			this.connection.fail(ex);
 		}
 		finally {
@@ -89,8 +90,12 @@ final class RecordPump {
 	 * may follow.
 	 */
 	private boolean pumpOneFrame() {
-		if (this.outbound.room() == 0 || this.connection.isClosing()) {
-			// A written frame or nothing at all (closing) will schedule the next run.
+		if (this.connection.isClosing()) {
+			return false;
+		}
+		if (this.outbound.room() == 0) {
+			// A written frame, this socket's or another's when the shared budget is full, schedules the next run.
+			this.outbound.awaitSharedRoom();
 			return false;
 		}
 		this.source.maintain();
@@ -98,6 +103,9 @@ final class RecordPump {
 		long room = this.outbound.room();
 		if (available == 0 || room == 0) {
 			// Credit or a written frame will schedule the next run.
+			if (room == 0) {
+				this.outbound.awaitSharedRoom();
+			}
 			return false;
 		}
 		int maxRecords = (int) Math.min(available, Math.max(1, room / MIN_RECORD_BYTES));
@@ -107,7 +115,7 @@ final class RecordPump {
 			return false;
 		}
 		this.credit.spend(frame.records());
-		this.connection.sendFrame(frame.bytes());
+		this.connection.sendFrame(frame.bytes(), frame.whenWritten());
 		return true;
 	}
 

@@ -17,8 +17,9 @@ import io.caudal.topic.RecordEncoder;
  * @param bytes the frame
  * @param records how many records it holds
  * @param written what was written of each read, in the order given
+ * @param whenWritten what to run once the socket has written the frame, or null
  */
-record RecordsFrame(ByteBuffer bytes, int records, List<RecordEncoder.Written> written) {
+record RecordsFrame(ByteBuffer bytes, int records, List<RecordEncoder.Written> written, Runnable whenWritten) {
 
 	private static final byte[] START = "{\"type\":\"records\",\"records\":[".getBytes(StandardCharsets.US_ASCII);
 
@@ -45,7 +46,12 @@ record RecordsFrame(ByteBuffer bytes, int records, List<RecordEncoder.Written> w
 			written.add(part);
 		}
 		out.raw(END);
-		return new RecordsFrame(out.toByteBuffer(), records, List.copyOf(written));
+		return new RecordsFrame(out.toByteBuffer(), records, List.copyOf(written), null);
+	}
+
+	/** This frame, running {@code action} once the socket has written it. */
+	RecordsFrame whenWritten(Runnable action) {
+		return new RecordsFrame(this.bytes, this.records, this.written, action);
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.caudal.budget.ByteBudget;
 import io.caudal.config.CaudalProperties;
 import io.caudal.time.Time;
 import io.micrometer.core.instrument.Gauge;
@@ -36,12 +37,14 @@ import org.springframework.web.socket.CloseStatus;
  */
 final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 
-	/** How often the keeper looks at every socket. */
 	/**
 	 * How often the keeper looks at every socket: its limits are whole seconds (send time, pings, heartbeats), and
 	 * an idle server should not wake per socket more often than that.
 	 */
 	static final long KEEPER_INTERVAL_MS = 1000;
+
+	/** Pings are small: two threads write them all unless clients stall, and then they only wait. */
+	private static final int PING_THREADS = 2;
 
 	private static final Logger logger = LoggerFactory.getLogger(SessionRegistry.class);
 
@@ -59,6 +62,12 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 
 	private final Executor pumpExecutor;
 
+	/** What the frames waiting for all sockets may hold together. */
+	private final ByteBudget frames;
+
+	/** Writes pings, which block, so that a client that stopped reading holds up no keeper and no pump. */
+	private final ExecutorService pinger;
+
 	private ScheduledExecutorService keeper;
 
 	private volatile boolean running;
@@ -66,14 +75,20 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 	/**
 	 * @param pumpExecutor runs the pumps; {@link #pumpThreads} makes the server's, which
 	 * {@link #close()} shuts down
+	 * @param frames what the frames waiting for all sockets may hold together
 	 */
 	SessionRegistry(CaudalProperties.Websocket settings, MessageCodec codec, Time time, MeterRegistry meters,
-			Executor pumpExecutor) {
+			Executor pumpExecutor, ByteBudget frames) {
 		this.settings = settings;
+		this.frames = frames;
 		this.codec = codec;
 		this.time = time;
 		this.meters = meters;
 		this.pumpExecutor = pumpExecutor;
+		AtomicInteger pingers = new AtomicInteger();
+		this.pinger = new ThreadPoolExecutor(PING_THREADS, PING_THREADS, 0, TimeUnit.MILLISECONDS,
+				new LinkedBlockingQueue<>(settings.maxSessions()),
+				runnable -> daemon(runnable, "caudal-ws-ping-" + pingers.incrementAndGet()));
 		Gauge.builder("caudal.websocket.sessions", this.connections, ConcurrentMap::size)
 			.description("Open WebSocket sessions")
 			.register(meters);
@@ -123,12 +138,13 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 		return this.running;
 	}
 
-	/** Stops the pump threads, once the application context closes. */
+	/** Stops the pump and ping threads, once the application context closes. */
 	@Override
 	public void close() {
 		if (this.pumpExecutor instanceof ExecutorService service) {
 			service.shutdownNow();
 		}
+		this.pinger.shutdownNow();
 	}
 
 	/**
@@ -172,8 +188,16 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 		return this.pumpExecutor;
 	}
 
+	Executor pingExecutor() {
+		return this.pinger;
+	}
+
 	long sendBufferBytes() {
 		return this.settings.sendBufferSize().toBytes();
+	}
+
+	ByteBudget frames() {
+		return this.frames;
 	}
 
 	long sendTimeLimitNanos() {
@@ -191,9 +215,9 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 			try {
 				connection.check(now);
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Socket {} - The keeper's check failed; it is tried again at the next pass.",
-						connection.id(), ex);
+			catch (Throwable ex) {
+				// The socket ends, never the keeper: a keeper thread that died would stop every socket's checks.
+				connection.fail(ex);
 			}
 		}
 	}

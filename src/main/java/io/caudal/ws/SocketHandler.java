@@ -52,10 +52,6 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 	 */
 	abstract void receive(WebSocketSession session, Connection connection, String text);
 
-	/** Runs after each message from the client, whatever it held. Nothing by default. */
-	void received(WebSocketSession session) {
-	}
-
 	/**
 	 * Runs when the socket has closed, before its connection lets go of everything. Nothing by
 	 * default.
@@ -90,7 +86,6 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 		catch (CaudalException ex) {
 			connection.reject(ex);
 		}
-		received(session);
 	}
 
 	@Override
@@ -100,7 +95,6 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 			connection.heard();
 			connection.reject(new CaudalException(ErrorCode.INVALID_REQUEST,
 					"Messages are JSON text frames; a binary frame is not read."));
-			received(session);
 		}
 	}
 

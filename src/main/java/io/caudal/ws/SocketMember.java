@@ -1,8 +1,11 @@
 package io.caudal.ws;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -41,19 +44,26 @@ import org.springframework.web.socket.CloseStatus;
  * Every {@code assignment} frame is sent by the pump, in order with the {@code records} frames, so
  * no record of a partition follows the frame that took it away; one goes out whenever the
  * generation, leader, partitions or revocations change. A partition being revoked stays the
- * member's until the client commits, sends any other message, or {@code rebalance-timeout}
- * passes: the member {@link #releasesExplicitly releases explicitly}. With {@code autoCommit} the
- * member commits what was delivered and lets go at once instead, commits every
- * {@code auto-commit-interval} when records were delivered, and when the client closes the socket
- * normally (1000 or 1001). The member heartbeats every third of its session timeout while the
- * socket has room in its send buffer, so its session ends only with the socket, or when the
- * client reads so slowly that a frame takes longer than the session timeout to be written.
+ * member's until the client shows it heard: an {@code ack} or a commit carrying that generation,
+ * or a commit of everything written to it from the partition; else until its rebalance timeout
+ * ({@code rebalanceTimeoutMs}, by default {@code caudal.websocket.rebalance-timeout}). A credit
+ * message releases nothing: the client may have sent it before it read the revocation.
+ * <p>
+ * Only records <em>written</em> to the socket count as delivered: a commit without offsets, and
+ * every automatic one, commits the positions of the frames the socket has written, never of
+ * frames still queued. With {@code autoCommit} the member commits every
+ * {@code auto-commit-interval} when frames were written, when the client closes the socket
+ * normally (1000 or 1001), and as soon as an assignment frame with revocations has been written
+ * (so is every frame before it): it then lets go of those partitions at once. The member
+ * heartbeats every third of its session timeout while the socket has room in its send buffer, so
+ * its session ends only with the socket, or when the client reads so slowly that a frame takes
+ * longer than the session timeout to be written.
  *
  * <p>
  * Threading: {@link #maintain}, {@link #next} and {@link #awaitRecords} run on the pump, one at a
- * time; {@link #changed} on the session keeper; {@link #commit}, {@link #heard} and
- * {@link #ending} on the container's threads; {@link #close} on any thread. The listener's
- * callbacks only set a flag and wake the pump.
+ * time; {@link #changed} on the session keeper; {@link #commit}, {@link #ack} and
+ * {@link #ending} on the container's threads, as do the callbacks of written frames; {@link #close}
+ * on any thread. The listener's callbacks and the frames' only set a flag and wake the pump.
  */
 final class SocketMember implements RecordSource, MemberListener {
 
@@ -71,8 +81,6 @@ final class SocketMember implements RecordSource, MemberListener {
 
 	private final GroupSocketRequest request;
 
-	private final long rebalanceTimeoutNanos;
-
 	private final long autoCommitIntervalNanos;
 
 	private final long heartbeatIntervalNanos;
@@ -89,14 +97,17 @@ final class SocketMember implements RecordSource, MemberListener {
 	/** The assignment last sent to the client; null before the first. */
 	private volatile MemberAssignment announced;
 
-	/** When each announced revocation runs out, in {@link Time#nanoseconds()}. */
-	private final Map<TopicPartition, Long> revocationDeadlines = new ConcurrentHashMap<>();
+	/** The next offset of each partition after the records of the frames written to the socket. */
+	private final Map<TopicPartition, Long> written = new ConcurrentHashMap<>();
+
+	/** With autoCommit: an assignment with revocations that has been written, so its partitions can go. */
+	private volatile MemberAssignment revocationWritten;
 
 	private volatile long lastCallNanos;
 
 	private volatile long lastAutoCommitNanos;
 
-	/** Whether records were delivered since the last automatic commit. */
+	/** Whether frames were written since the last automatic commit. */
 	private volatile boolean uncommitted;
 
 	/** Where the member reads each of its partitions next, as of the last poll; the pump's alone. */
@@ -113,7 +124,6 @@ final class SocketMember implements RecordSource, MemberListener {
 		this.fetch = fetch;
 		this.encoder = encoder;
 		this.time = time;
-		this.rebalanceTimeoutNanos = settings.rebalanceTimeout().toNanos();
 		this.autoCommitIntervalNanos = settings.autoCommitInterval().toNanos();
 		this.heartbeatIntervalNanos = request.member().sessionTimeoutMs() * 1_000_000L / 3;
 	}
@@ -143,20 +153,20 @@ final class SocketMember implements RecordSource, MemberListener {
 		checkPresent();
 		long now = this.time.nanoseconds();
 		boolean refresh = this.stale.getAndSet(false) || heartbeatDue(now);
-		List<TopicPartition> overdue = overdueRevocations(now);
-		if (!overdue.isEmpty()) {
-			logger.info("{} - Member {} was told to give up {} and neither committed nor sent a message within {} ms; "
-					+ "they are released.", group(), this.memberId, overdue, this.rebalanceTimeoutNanos / 1_000_000);
-			this.coordinator.release(group(), this.memberId, overdue);
-			this.lastCallNanos = this.time.nanoseconds();
+		MemberAssignment heard = this.revocationWritten;
+		if (heard != null) {
+			// Every frame before the revocation was written: what the client got is committed, the rest is not.
+			this.revocationWritten = null;
+			commitWritten();
+			this.coordinator.release(group(), this.memberId, heard.revoking());
 			refresh = true;
 		}
 		if (autoCommitDue(now)) {
-			commitDelivered();
+			commitWritten();
 			refresh = true;
 		}
 		if (refresh) {
-			MemberAssignment assignment = this.coordinator.heartbeat(group(), this.memberId);
+			MemberAssignment assignment = this.coordinator.heartbeat(group(), this.memberId, null);
 			this.lastCallNanos = this.time.nanoseconds();
 			announce(assignment);
 		}
@@ -170,22 +180,30 @@ final class SocketMember implements RecordSource, MemberListener {
 				(int) Math.min(maxBytes, Integer.MAX_VALUE));
 		RecordsFrame frame = reads.isEmpty() ? null : RecordsFrame.encode(this.encoder, reads, maxBytes);
 		List<Delivery> deliveries = new ArrayList<>();
+		Map<TopicPartition, Long> nextOffsets = new HashMap<>();
 		for (int i = 0; i < reads.size(); i++) {
 			if (frame.written().get(i).records() > 0) {
-				deliveries.add(new Delivery(reads.get(i).partition(), reads.get(i).fromOffset(),
-						frame.written().get(i).nextOffset()));
+				TopicPartition partition = reads.get(i).partition();
+				deliveries.add(new Delivery(partition, reads.get(i).fromOffset(), frame.written().get(i).nextOffset()));
+				nextOffsets.put(partition, frame.written().get(i).nextOffset());
+				// Until this frame is written, the client has everything before where this socket started reading.
+				this.written.putIfAbsent(partition, reads.get(i).fromOffset());
 			}
 		}
 		Delivered delivered = this.coordinator.deliver(group(), this.memberId, deliveries, true, null);
 		this.lastCallNanos = this.time.nanoseconds();
 		this.positions = delivered.positions();
+		// A partition not sent from yet has nothing in flight: the client has everything before its position.
+		delivered.positions().forEach(this.written::putIfAbsent);
 		announce(delivered.assignment());
 		if (frame == null || delivered.partitions().isEmpty()) {
 			// Nothing to send, or the assignment changed under the read: read again from the new positions.
 			return null;
 		}
-		this.uncommitted = true;
-		return frame;
+		return frame.whenWritten(() -> {
+			this.written.putAll(nextOffsets);
+			this.uncommitted = true;
+		});
 	}
 
 	@Override
@@ -202,7 +220,7 @@ final class SocketMember implements RecordSource, MemberListener {
 	public boolean changed() {
 		checkPresent();
 		long now = this.time.nanoseconds();
-		return this.stale.get() || heartbeatDue(now) || revocationOverdue(now) || autoCommitDue(now);
+		return this.stale.get() || heartbeatDue(now) || this.revocationWritten != null || autoCommitDue(now);
 	}
 
 	/** Leaves the group, once; never throws. */
@@ -226,37 +244,36 @@ final class SocketMember implements RecordSource, MemberListener {
 	}
 
 	/**
-	 * A {@code commit} message: commits, answers {@code committed}, and lets go of the partitions the
-	 * member was told to give up.
+	 * A {@code commit} message: commits the offsets given, or without them the positions of the frames written to
+	 * the socket, and answers {@code committed}. The coordinator then lets go of the revoked partitions the commit
+	 * proves the client is done with.
 	 * @throws CaudalException {@link ErrorCode#FENCED_MEMBER}, {@link ErrorCode#UNKNOWN_MEMBER},
 	 * {@link ErrorCode#OFFSET_OUT_OF_RANGE} and the others of {@link GroupCoordinator#commit}
 	 */
 	void commit(ClientMessage.Commit commit) {
-		List<PartitionOffset> committed = this.coordinator.commit(group(), this.memberId, commit.partitionOffsets(),
-				commit.generation());
+		List<PartitionOffset> offsets = commit.partitionOffsets();
+		if (offsets == null) {
+			offsets = writtenOffsets();
+		}
+		List<PartitionOffset> committed = offsets.isEmpty() ? List.of()
+				: this.coordinator.commit(group(), this.memberId, offsets, commit.generation());
 		this.lastCallNanos = this.time.nanoseconds();
 		this.connection.send(new ServerMessage.Committed(committed));
 		markStale();
 	}
 
 	/**
-	 * The client sent a message after the revocations announced so far: it has heard of them, so the
-	 * member lets go of those partitions. Never throws: a failed release is left to the rebalance
-	 * timeout.
+	 * An {@code ack} message: the client has read the assignment of {@code generation}, so the partitions it was
+	 * told to give up by then are let go.
+	 * @throws CaudalException {@link ErrorCode#INVALID_REQUEST} without a generation, {@link ErrorCode#UNKNOWN_MEMBER}
 	 */
-	void heard() {
-		MemberAssignment told = this.announced;
-		if (told == null || told.revoking().isEmpty() || this.closed.get()) {
-			return;
+	void ack(ClientMessage.Ack ack) {
+		if (ack.generation() == null) {
+			throw new CaudalException(ErrorCode.INVALID_REQUEST,
+					"An ack message needs \"generation\": the generation of the assignment the client read.");
 		}
-		try {
-			this.coordinator.release(group(), this.memberId, told.revoking());
-			this.lastCallNanos = this.time.nanoseconds();
-		}
-		catch (CaudalException ex) {
-			logger.debug("{} - Member {} could not release {}: {}", group(), this.memberId, told.revoking(),
-					ex.getMessage());
-		}
+		this.coordinator.heartbeat(group(), this.memberId, ack.generation());
+		this.lastCallNanos = this.time.nanoseconds();
 		markStale();
 	}
 
@@ -272,7 +289,7 @@ final class SocketMember implements RecordSource, MemberListener {
 			return;
 		}
 		try {
-			commitDelivered();
+			commitWritten();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("{} - Member {} could not commit its delivered offsets as its socket closed.", group(),
@@ -293,39 +310,56 @@ final class SocketMember implements RecordSource, MemberListener {
 		}
 	}
 
-	@Override
-	public boolean releasesExplicitly() {
-		return true;
-	}
-
 	/**
-	 * Sends the assignment if it differs from the last one sent, and starts the rebalance timeout of
-	 * each new revocation. With {@code autoCommit} a revocation is committed and let go of first.
+	 * Sends the assignment if it differs from the last one sent. With {@code autoCommit}, one with revocations
+	 * says, once written, that the client got every frame before it: the pump then commits and lets go.
 	 */
-	private void announce(MemberAssignment answer) {
-		MemberAssignment assignment = answer;
-		if (this.request.autoCommit() && !assignment.revoking().isEmpty()) {
-			// The commit lets go of every partition being revoked.
-			commitDelivered();
-			assignment = this.coordinator.heartbeat(group(), this.memberId);
-			this.lastCallNanos = this.time.nanoseconds();
-		}
+	private void announce(MemberAssignment assignment) {
 		if (assignment.equals(this.announced)) {
 			return;
 		}
-		long deadline = this.time.nanoseconds() + this.rebalanceTimeoutNanos;
-		this.revocationDeadlines.keySet().retainAll(assignment.revoking());
-		assignment.revoking().forEach(tp -> this.revocationDeadlines.putIfAbsent(tp, deadline));
 		this.announced = assignment;
-		this.connection.send(ServerMessage.Assignment.of(assignment));
+		Set<TopicPartition> owned = new HashSet<>(assignment.assignment());
+		owned.addAll(assignment.revoking());
+		this.written.keySet().retainAll(owned);
+		Runnable whenWritten = null;
+		if (this.request.autoCommit() && !assignment.revoking().isEmpty()) {
+			whenWritten = () -> {
+				this.revocationWritten = assignment;
+				markStale();
+			};
+		}
+		this.connection.send(ServerMessage.Assignment.of(assignment), whenWritten);
 	}
 
-	private void commitDelivered() {
+	/** The positions of the frames written to the socket, in the partitions the member was last told it owns. */
+	private List<PartitionOffset> writtenOffsets() {
+		List<PartitionOffset> offsets = new ArrayList<>();
+		this.written.forEach((tp, offset) -> offsets.add(PartitionOffset.of(tp, offset)));
+		return offsets;
+	}
+
+	private void commitWritten() {
 		this.uncommitted = false;
 		this.lastAutoCommitNanos = this.time.nanoseconds();
-		List<PartitionOffset> committed = this.coordinator.commit(group(), this.memberId, null, null);
+		List<PartitionOffset> offsets = writtenOffsets();
+		if (offsets.isEmpty()) {
+			return;
+		}
+		try {
+			List<PartitionOffset> committed = this.coordinator.commit(group(), this.memberId, offsets, null);
+			logger.debug("{} - Member {} committed {} automatically.", group(), this.memberId, committed);
+		}
+		catch (CaudalException ex) {
+			if (ex.code() != ErrorCode.FENCED_MEMBER) {
+				throw ex;
+			}
+			// A partition moved on (its rebalance timeout passed) before this commit: the next assignment says so.
+			logger.info("{} - Member {} could not commit {} automatically: {}", group(), this.memberId, offsets,
+					ex.getMessage());
+			markStale();
+		}
 		this.lastCallNanos = this.time.nanoseconds();
-		logger.debug("{} - Member {} committed {} automatically.", group(), this.memberId, committed);
 	}
 
 	private void markStale() {
@@ -340,25 +374,6 @@ final class SocketMember implements RecordSource, MemberListener {
 	private boolean autoCommitDue(long nowNanos) {
 		return this.request.autoCommit() && this.uncommitted
 				&& nowNanos - this.lastAutoCommitNanos >= this.autoCommitIntervalNanos;
-	}
-
-	private boolean revocationOverdue(long nowNanos) {
-		for (long deadline : this.revocationDeadlines.values()) {
-			if (nowNanos - deadline >= 0) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private List<TopicPartition> overdueRevocations(long nowNanos) {
-		List<TopicPartition> overdue = new ArrayList<>();
-		this.revocationDeadlines.forEach((tp, deadline) -> {
-			if (nowNanos - deadline >= 0) {
-				overdue.add(tp);
-			}
-		});
-		return overdue;
 	}
 
 	private void checkPresent() {

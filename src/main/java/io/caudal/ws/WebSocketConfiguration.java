@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import io.caudal.budget.MemoryBudgets;
 import io.caudal.config.CaudalProperties;
 import io.caudal.group.GroupCoordinator;
 import io.caudal.time.Time;
@@ -50,10 +51,11 @@ class WebSocketConfiguration {
 	}
 
 	@Bean
-	SessionRegistry sessionRegistry(CaudalProperties properties, JsonMapper json, Time time, MeterRegistry meters) {
+	SessionRegistry sessionRegistry(CaudalProperties properties, JsonMapper json, Time time, MeterRegistry meters,
+			MemoryBudgets budgets) {
 		CaudalProperties.Websocket settings = properties.websocket();
 		return new SessionRegistry(settings, new MessageCodec(json), time, meters,
-				SessionRegistry.pumpThreads(settings.maxSessions()));
+				SessionRegistry.pumpThreads(settings.maxSessions()), budgets.websocket());
 	}
 
 	@Bean

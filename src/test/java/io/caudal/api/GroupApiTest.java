@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.caudal.support.FullStackTest;
@@ -20,6 +22,9 @@ import static org.awaitility.Awaitility.await;
 
 /** Every row of the contract's "Consumer groups over HTTP" section, over a real port. */
 class GroupApiTest extends FullStackTest {
+
+	/** The generation of each member's last answer, as a client keeps it. */
+	private final Map<String, Integer> seenGenerations = new ConcurrentHashMap<>();
 
 	private static final Duration PATIENCE = Duration.ofSeconds(15);
 
@@ -236,6 +241,16 @@ class GroupApiTest extends FullStackTest {
 		assertThat(this.http.get("/groups/strict").status()).isEqualTo(404);
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "%2E", "%2E%2E", "zero%E2%80%8Bwidth", "tab%09bed", "spa%20ce", "caf%C3%A9" })
+	void groupIdsFollowTheTopicNameRule(String encodedId) {
+		createTopicOnce("strictgroups");
+		Response joined = this.http.post("/groups/" + encodedId + "/members", "{\"topics\":[\"strictgroups\"]}");
+		assertProblem(joined, 400, "INVALID_REQUEST");
+		assertProblem(this.http.post("/groups/" + encodedId + "/offsets/reset",
+				"{\"topic\":\"strictgroups\",\"to\":\"earliest\"}"), 400, "INVALID_REQUEST");
+	}
+
 	@Test
 	void everyOtherRefusalOfTheContract() {
 		createTopicOnce("strictgroups");
@@ -308,6 +323,28 @@ class GroupApiTest extends FullStackTest {
 		assertThat(schemas.get("Create").get("example").get("name").asString()).isEqualTo("orders");
 	}
 
+	@Test
+	void aRevokedPartitionMovesOnlyOnceItsOwnerShowsItSawTheRevocation() {
+		createTopic("careful", 2);
+		String a = join("careful-group", "{\"topics\":[\"careful\"],\"rebalanceTimeoutMs\":300000}");
+		String b = join("careful-group", "{\"topics\":[\"careful\"]}");
+		JsonNode told = heartbeatSeeing("careful-group", a, null);
+		int revokedIn = told.get("generation").asInt();
+		assertThat(told.get("revoking")).hasSize(1);
+
+		List<CompletableFuture<JsonNode>> concurrent = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			concurrent.add(CompletableFuture.supplyAsync(() -> heartbeatSeeing("careful-group", a, revokedIn - 1)));
+		}
+		concurrent.forEach(call -> assertThat(call.join().get("revoking")).hasSize(1));
+		assertThat(heartbeatSeeing("careful-group", a, null).get("revoking")).hasSize(1);
+		assertThat(heartbeatSeeing("careful-group", b, null).get("assignment")).isEmpty();
+
+		assertThat(heartbeatSeeing("careful-group", a, revokedIn).get("revoking")).isEmpty();
+		assertThat(heartbeatSeeing("careful-group", b, null).get("assignment")).hasSize(1);
+		assertThat(describe("careful-group").get("state").asString()).isEqualTo("STABLE");
+	}
+
 	private void assertProblem(Response response, int status, String code) {
 		assertThat(response.status()).as(response.toString()).isEqualTo(status);
 		assertThat(response.contentType()).startsWith("application/problem+json");
@@ -329,17 +366,34 @@ class GroupApiTest extends FullStackTest {
 		Response joined = this.http.post("/groups/" + group + "/members", body);
 		assertThat(joined.status()).as(joined.toString()).isEqualTo(201);
 		assertThat(joined.headers().firstValue("Location")).isPresent();
-		return joined.json().get("memberId").asString();
+		return remember(joined.json()).get("memberId").asString();
 	}
 
+	/** Polls as a careful client does: saying which generation it last saw, so revoked partitions can move on. */
 	private JsonNode poll(String group, String member, String query) {
-		return this.http.get("/groups/" + group + "/members/" + member + "/records?" + query).json();
+		String seen = this.seenGenerations.containsKey(member) ? "&generation=" + this.seenGenerations.get(member) : "";
+		JsonNode answer = this.http.get("/groups/" + group + "/members/" + member + "/records?" + query + seen).json();
+		return answer.has("generation") ? remember(member, answer) : answer;
 	}
 
 	private JsonNode heartbeat(String group, String member) {
-		Response response = this.http.post("/groups/" + group + "/members/" + member + "/heartbeat", "");
+		return remember(member, heartbeatSeeing(group, member, this.seenGenerations.get(member)));
+	}
+
+	private JsonNode heartbeatSeeing(String group, String member, Integer generation) {
+		String seen = (generation != null) ? "?generation=" + generation : "";
+		Response response = this.http.post("/groups/" + group + "/members/" + member + "/heartbeat" + seen, "");
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
 		return response.json();
+	}
+
+	private JsonNode remember(JsonNode joined) {
+		return remember(joined.get("memberId").asString(), joined);
+	}
+
+	private JsonNode remember(String member, JsonNode answer) {
+		this.seenGenerations.put(member, answer.get("generation").asInt());
+		return answer;
 	}
 
 	private JsonNode describe(String group) {

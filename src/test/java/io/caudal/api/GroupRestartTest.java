@@ -2,8 +2,11 @@ package io.caudal.api;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
+import io.caudal.offset.OffsetStore;
+import io.caudal.offset.PartitionOffset;
 import io.caudal.support.CaudalServer;
 import io.caudal.support.TestHttp;
 import io.caudal.support.TestHttp.Response;
@@ -13,7 +16,10 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Committed offsets and HTTP memberships survive a restart of the whole application on the same data directory. */
+/**
+ * Committed offsets and HTTP memberships survive a restart of the whole application on the same data directory, and
+ * so do groups stored under ids the current rule would refuse.
+ */
 class GroupRestartTest {
 
 	@TempDir
@@ -50,6 +56,28 @@ class GroupRestartTest {
 			Set<String> records = new HashSet<>();
 			polled.json().get("records").forEach(r -> records.add(r.get("partition").asInt() + "@" + r.get("offset").asLong()));
 			assertThat(records).containsExactlyInAnyOrder("0@2", "1@0");
+		}
+	}
+
+	@Test
+	void aGroupStoredUnderAnIdTheRuleNowRefusesStaysDescribableAndDeletable() {
+		try (CaudalServer server = CaudalServer.start(this.dataDir)) {
+			assertThat(server.http().post("/topics", "{\"name\":\"legacy\",\"partitions\":1}").status()).isEqualTo(201);
+			// Written as an earlier version, which accepted any id without control characters, would have.
+			server.bean(OffsetStore.class).resetOffsets("old group!",
+					List.of(new PartitionOffset("legacy", 0, 0)), System.currentTimeMillis());
+		}
+		try (CaudalServer server = CaudalServer.start(this.dataDir)) {
+			TestHttp http = server.http();
+			Response described = http.get("/groups/old%20group%21");
+			assertThat(described.status()).as(described.toString()).isEqualTo(200);
+			assertThat(described.json().get("offsets").get(0).get("committedOffset").asLong()).isZero();
+			assertThat(http.get("/groups").json().valueStream().map(group -> group.get("group").asString()))
+				.contains("old group!");
+			assertThat(http.post("/groups/old%20group%21/members", "{\"topics\":[\"legacy\"]}").status())
+				.as("joining needs a valid id").isEqualTo(400);
+			assertThat(http.delete("/groups/old%20group%21").status()).isEqualTo(204);
+			assertThat(http.get("/groups/old%20group%21").status()).isEqualTo(404);
 		}
 	}
 

@@ -37,12 +37,17 @@ class OperationsTest extends FullStackTest {
 	}
 
 	@Test
-	void healthReportsDiskSpaceAndDatabase() {
+	void healthReportsDiskSpaceDatabaseAndProbes() {
 		Response health = this.http.get("/actuator/health");
 		assertThat(health.status()).isEqualTo(200);
 		assertThat(health.json().get("status").asString()).isEqualTo("UP");
 		assertThat(health.json().get("components").has("diskSpace")).isTrue();
 		assertThat(health.json().get("components").has("db")).isTrue();
+		for (String probe : new String[] { "liveness", "readiness" }) {
+			Response answer = this.http.get("/actuator/health/" + probe);
+			assertThat(answer.status()).as(probe).isEqualTo(200);
+			assertThat(answer.json().get("status").asString()).as(probe).isEqualTo("UP");
+		}
 	}
 
 	@Test

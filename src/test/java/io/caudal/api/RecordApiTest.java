@@ -122,7 +122,7 @@ class RecordApiTest extends FullStackTest {
 	@ValueSource(strings = { "{\"key\":\"a\",\"keyBytes\":\"AA==\",\"value\":1}",
 			"{\"value\":1,\"valueBytes\":\"AA==\"}", "{\"value\":null,\"valueBytes\":\"AA==\"}",
 			"{\"keyBytes\":\"not base64!\"}", "{\"valueBytes\":\"%%%\"}", "{\"value\":1,\"colour\":\"red\"}",
-			"{\"value\":1,\"partition\":1.5}", "{\"value\":1,\"timestamp\":\"now\"}", "{\"value\":1,\"timestamp\":-5}",
+			"{\"value\":1,\"partition\":1.5}", "{\"value\":1,\"timestamp\":\"now\"}",
 			"{\"key\":5,\"value\":1}", "{\"value\":1,\"headers\":{\"h\":7}}", "{\"value\":1,\"headers\":[\"h\"]}", "null" })
 	void badRecordsAreRefusedAndNothingIsWritten(String badRecord) {
 		createTopicOnce("strict");
@@ -132,6 +132,18 @@ class RecordApiTest extends FullStackTest {
 		assertThat(response.contentType()).startsWith("application/problem+json");
 		assertThat(response.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
 		assertThat(endOffset("strict", 0)).isEqualTo(before);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "-5", "9223372036854775807", "1000" })
+	void timestampsOutsideTheTopicsWindowAreRefusedSoNoRecordCanFreezeRetention(String timestamp) {
+		String topic = "stamped" + timestamp.replace('-', 'm');
+		createTopic(topic, 1, "{\"message.timestamp.before.max.ms\":86400000}");
+		Response response = produce(topic, "{\"key\":\"fine\",\"value\":1},{\"value\":1,\"timestamp\":" + timestamp
+				+ ",\"partition\":0}");
+		assertThat(response.status()).as(response.toString()).isEqualTo(400);
+		assertThat(response.json().get("code").asString()).isEqualTo("INVALID_TIMESTAMP");
+		assertThat(endOffset(topic, 0)).isZero();
 	}
 
 	@ParameterizedTest

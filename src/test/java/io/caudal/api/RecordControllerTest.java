@@ -7,6 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 
+import io.caudal.budget.ByteBudget;
+import io.caudal.budget.Held;
+import io.caudal.budget.MemoryBudgets;
 import io.caudal.config.CaudalProperties;
 import io.caudal.config.JsonConfiguration;
 import io.caudal.error.CaudalException;
@@ -21,6 +24,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -46,8 +51,20 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /** How the produce endpoint answers what the service reports asynchronously. */
 @WebMvcTest(RecordController.class)
 @EnableConfigurationProperties(CaudalProperties.class)
-@Import({ JsonConfiguration.class, RecordEncoderConfiguration.class })
+@Import({ JsonConfiguration.class, RecordEncoderConfiguration.class, RecordControllerTest.Budgets.class })
 class RecordControllerTest {
+
+	/** Room enough for every answer here. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Budgets {
+
+		@Bean
+		MemoryBudgets memoryBudgets() {
+			return new MemoryBudgets(new ByteBudget("produce", 1 << 30), new ByteBudget("fetch", 1 << 30),
+					new ByteBudget("websocket", 1 << 30), new ByteBudget("sse", 1 << 30));
+		}
+
+	}
 
 	@Autowired
 	private MockMvc mvc;
@@ -107,7 +124,7 @@ class RecordControllerTest {
 
 	@Test
 	void anAsynchronousAnswerThatTimesOutCancelsTheWorkBehindIt() throws Exception {
-		CompletableFuture<PartitionRecords> waiting = new CompletableFuture<>();
+		CompletableFuture<Held<PartitionRecords>> waiting = new CompletableFuture<>();
 		given(this.fetchService.fetch(eq("orders"), eq(0), any(), anyInt(), anyInt(), anyLong())).willReturn(waiting);
 		MvcResult started = this.mvc.perform(get("/topics/orders/partitions/0/records?waitMs=30000"))
 			.andExpect(request().asyncStarted())

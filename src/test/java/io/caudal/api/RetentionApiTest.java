@@ -19,9 +19,10 @@ class RetentionApiTest extends FullStackTest {
 	@Test
 	void expiredSegmentsAreDeletedAndStartOffsetMovesUp() {
 		assertThat(this.http.post("/topics",
-				"{\"name\":\"retained\",\"config\":{\"segment.bytes\":1024,\"retention.ms\":60000}}").status())
+				"{\"name\":\"retained\",\"config\":{\"segment.bytes\":1048576,\"retention.ms\":60000}}").status())
 			.isEqualTo(201);
-		String old = "{\"value\":\"" + "o".repeat(400) + "\",\"timestamp\":1000}";
+		// Each record fills most of a segment, the smallest allowed, so each goes to a segment of its own.
+		String old = "{\"value\":\"" + "o".repeat(600_000) + "\",\"timestamp\":1000}";
 		for (int i = 0; i < 6; i++) {
 			assertThat(this.http.post("/topics/retained/records", "{\"records\":[" + old + "]}").status()).isEqualTo(200);
 		}

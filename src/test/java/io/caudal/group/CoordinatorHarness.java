@@ -105,6 +105,11 @@ public final class CoordinatorHarness implements AutoCloseable {
 		return restarted;
 	}
 
+	/** One round of the coordinator's housekeeping, as its sweeper thread runs it in a server. */
+	public void sweep() {
+		this.coordinator.sweep();
+	}
+
 	@Override
 	public void close() {
 		this.coordinator.close();

@@ -33,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GroupCoordinatorPropertyTest {
 
+	private static final int REBALANCE_MS = MemberConfig.DEFAULT_REBALANCE_TIMEOUT_MS;
+
 	private static final long SEED = Long.getLong("caudal.seed", System.nanoTime());
 
 	private static final int ROUNDS = Integer.getInteger("caudal.rounds", 6);
@@ -69,6 +71,9 @@ class GroupCoordinatorPropertyTest {
 
 		private final List<String> steps = new ArrayList<>();
 
+		/** The generation of each member's last answer, which it may or may not mention in its next call. */
+		private final Map<String, Integer> seen = new HashMap<>();
+
 		Round(CoordinatorHarness harness, Random random, int round) {
 			this.harness = harness;
 			this.coordinator = harness.coordinator;
@@ -89,7 +94,7 @@ class GroupCoordinatorPropertyTest {
 					call("leave", member -> this.coordinator.leave(this.group, member));
 				}
 				else if (dice < 38) {
-					call("heartbeat", member -> this.coordinator.heartbeat(this.group, member));
+					call("heartbeat", member -> remember(member, this.coordinator.heartbeat(this.group, member, seen(member))));
 				}
 				else if (dice < 62) {
 					call("poll", this::poll);
@@ -134,14 +139,19 @@ class GroupCoordinatorPropertyTest {
 			String instanceId = (this.random.nextInt(5) == 0) ? "instance-" + this.random.nextInt(2) : null;
 			int timeout = this.random.nextBoolean() ? 1000 : 3000;
 			MemberAssignment joined = this.coordinator.join(this.group,
-					new MemberConfig(subscribed, timeout, assignor, AutoOffsetReset.EARLIEST, instanceId), Transport.HTTP,
+					new MemberConfig(subscribed, timeout, REBALANCE_MS, assignor, AutoOffsetReset.EARLIEST, instanceId), Transport.HTTP,
 					MemberListener.NONE);
 			this.knownMembers.add(joined.memberId());
+			remember(joined.memberId(), joined);
 			this.steps.add("join " + joined.memberId() + " " + subscribed + " " + assignor + " " + instanceId);
 		}
 
 		private void poll(String member) {
-			Polled polled = this.coordinator.poll(this.group, member, 1 + this.random.nextInt(5), 1 << 20, 0).join();
+			Polled polled = this.coordinator
+				.poll(this.group, member, 1 + this.random.nextInt(5), 1 << 20, 0, seen(member))
+				.join()
+				.value();
+			remember(member, polled.assignment());
 			Map<TopicPartition, Long> lastOffset = new HashMap<>();
 			for (ReadRecords.ReadRecord record : ReadRecords.of(polled.records())) {
 				TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -170,6 +180,14 @@ class GroupCoordinatorPropertyTest {
 					.isEqualTo(member);
 				assertThat(stored.get(offset.topicPartition())).as(trace()).isEqualTo(offset.offset());
 			}
+		}
+
+		private Integer seen(String member) {
+			return this.random.nextBoolean() ? this.seen.get(member) : null;
+		}
+
+		private void remember(String member, MemberAssignment answer) {
+			this.seen.put(member, answer.generation());
 		}
 
 		/** Calls an operation on a random member ever known; departed ones must be told they are unknown. */
@@ -206,7 +224,7 @@ class GroupCoordinatorPropertyTest {
 			this.coordinator.sweep();
 			for (int pass = 0; pass < 10 && description().state() == GroupState.RECONCILING; pass++) {
 				for (GroupDescription.Member member : description().members()) {
-					this.coordinator.heartbeat(this.group, member.memberId());
+					this.coordinator.heartbeat(this.group, member.memberId(), description().generation());
 				}
 			}
 			GroupDescription settled = description();

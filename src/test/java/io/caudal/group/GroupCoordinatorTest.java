@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.caudal.budget.Held;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.offset.PartitionOffset;
@@ -24,6 +25,8 @@ import static org.awaitility.Awaitility.await;
 
 /** The coordinator's rules, one scenario each, on a fake clock. */
 class GroupCoordinatorTest {
+
+	private static final int REBALANCE_MS = MemberConfig.DEFAULT_REBALANCE_TIMEOUT_MS;
 
 	@TempDir
 	Path dataDir;
@@ -54,7 +57,7 @@ class GroupCoordinatorTest {
 	}
 
 	@Test
-	void aPartitionMovesOnlyAfterItsOwnerWasToldAndLetGo() {
+	void aPartitionMovesOnlyAfterItsOwnerWasToldAndShowedItHeard() {
 		String a = join("g", config("orders")).memberId();
 		AtomicInteger bChanges = new AtomicInteger();
 		MemberAssignment b = this.coordinator.join("g", config("orders"), Transport.WEBSOCKET, new MemberListener() {
@@ -67,15 +70,15 @@ class GroupCoordinatorTest {
 		assertThat(b.assignment()).isEmpty();
 		assertThat(this.coordinator.describe("g").state()).isEqualTo(GroupState.RECONCILING);
 
-		MemberAssignment told = this.coordinator.heartbeat("g", a);
+		MemberAssignment told = heartbeatSeeingTheGroupsGeneration(a);
 		assertThat(told.assignment()).containsExactly(tp(0), tp(1));
 		assertThat(told.revoking()).containsExactly(tp(2), tp(3));
-		assertThat(this.coordinator.heartbeat("g", b.memberId()).assignment()).isEmpty();
+		assertThat(heartbeatSeeingTheGroupsGeneration(b.memberId()).assignment()).isEmpty();
 		assertThat(this.harness.storedOwners("g")).containsEntry(tp(2), a).containsEntry(tp(3), a);
 
-		assertThat(this.coordinator.heartbeat("g", a).revoking()).isEmpty();
+		assertThat(heartbeatSeeingTheGroupsGeneration(a).revoking()).isEmpty();
 		assertThat(bChanges).hasValueGreaterThanOrEqualTo(1);
-		assertThat(this.coordinator.heartbeat("g", b.memberId()).assignment()).containsExactly(tp(2), tp(3));
+		assertThat(heartbeatSeeingTheGroupsGeneration(b.memberId()).assignment()).containsExactly(tp(2), tp(3));
 		assertThat(this.harness.storedOwners("g")).containsEntry(tp(2), b.memberId()).containsEntry(tp(0), a);
 		assertThat(this.coordinator.describe("g").state()).isEqualTo(GroupState.STABLE);
 	}
@@ -84,13 +87,13 @@ class GroupCoordinatorTest {
 	void aRevokingPartitionMayStillBeCommittedAndTheCommitReleasesIt() {
 		this.harness.produce("orders", 3, 5);
 		String a = join("g", config("orders")).memberId();
-		assertThat(ReadRecords.of(this.coordinator.poll("g", a, 100, 1 << 20, 0).join().records())).hasSize(5);
+		assertThat(ReadRecords.of(this.coordinator.poll("g", a, 100, 1 << 20, 0, null).join().value().records())).hasSize(5);
 		String b = join("g", config("orders")).memberId();
-		assertThat(this.coordinator.heartbeat("g", a).revoking()).contains(tp(3));
+		assertThat(heartbeatSeeingTheGroupsGeneration(a).revoking()).contains(tp(3));
 
 		assertThat(this.coordinator.commit("g", a, null, null)).contains(new PartitionOffset("orders", 3, 5));
 		assertThat(this.harness.storedOwners("g")).containsEntry(tp(3), b);
-		assertThat(this.coordinator.poll("g", b, 100, 1 << 20, 0).join().assignment().assignment()).contains(tp(3));
+		assertThat(this.coordinator.poll("g", b, 100, 1 << 20, 0, null).join().value().assignment().assignment()).contains(tp(3));
 		assertThatExceptionOfType(CaudalException.class)
 			.isThrownBy(() -> this.coordinator.commit("g", a, List.of(new PartitionOffset("orders", 3, 1)), null))
 			.satisfies(ex -> assertThat(ex.code()).isEqualTo(ErrorCode.FENCED_MEMBER));
@@ -98,26 +101,42 @@ class GroupCoordinatorTest {
 	}
 
 	@Test
-	void aMemberThatReleasesExplicitlyKeepsItsRevokingPartitionsUntilItCommitsOrReleasesThem() {
-		MemberListener explicit = new MemberListener() {
-			@Override
-			public boolean releasesExplicitly() {
-				return true;
-			}
-		};
-		String a = this.coordinator.join("g", config("orders"), Transport.WEBSOCKET, explicit).memberId();
+	void aMemberKeepsItsRevokingPartitionsUntilItShowsItSawTheRevocation() {
+		String a = join("g", config("orders")).memberId();
 		String b = join("g", config("orders")).memberId();
-		assertThat(this.coordinator.heartbeat("g", a).revoking()).containsExactly(tp(2), tp(3));
-		assertThat(this.coordinator.heartbeat("g", a).revoking()).containsExactly(tp(2), tp(3));
-		assertThat(this.coordinator.poll("g", a, 10, 1 << 20, 0).join().assignment().revoking())
+		MemberAssignment told = this.coordinator.heartbeat("g", a, null);
+		assertThat(told.revoking()).containsExactly(tp(2), tp(3));
+		assertThat(this.coordinator.heartbeat("g", a, null).revoking()).containsExactly(tp(2), tp(3));
+		assertThat(this.coordinator.heartbeat("g", a, told.generation() - 1).revoking()).containsExactly(tp(2), tp(3));
+		assertThat(this.coordinator.poll("g", a, 10, 1 << 20, 0, null).join().value().assignment().revoking())
 			.containsExactly(tp(2), tp(3));
-		assertThat(this.coordinator.heartbeat("g", b).assignment()).isEmpty();
+		assertThat(this.coordinator.heartbeat("g", b, null).assignment()).isEmpty();
 
 		this.coordinator.release("g", a, List.of(tp(2)));
-		assertThat(this.coordinator.heartbeat("g", b).assignment()).containsExactly(tp(2));
-		this.coordinator.commit("g", a, null, null);
-		assertThat(this.coordinator.heartbeat("g", a).revoking()).isEmpty();
-		assertThat(this.coordinator.heartbeat("g", b).assignment()).containsExactly(tp(2), tp(3));
+		assertThat(this.coordinator.heartbeat("g", b, null).assignment()).containsExactly(tp(2));
+		assertThat(this.coordinator.heartbeat("g", a, told.generation()).revoking()).isEmpty();
+		assertThat(this.coordinator.heartbeat("g", b, null).assignment()).containsExactly(tp(2), tp(3));
+	}
+
+	@Test
+	void aRevokingPartitionKeptPastTheRebalanceTimeoutMovesAndItsOwnerIsFenced() {
+		this.harness.produce("orders", 3, 2);
+		String a = join("g", new MemberConfig(List.of("orders"), 30_000, 1000, "range", AutoOffsetReset.EARLIEST, null))
+			.memberId();
+		assertThat(ReadRecords.of(this.coordinator.poll("g", a, 100, 1 << 20, 0, null).join().value().records()))
+			.hasSize(2);
+		String b = join("g", config("orders")).memberId();
+		assertThat(this.coordinator.heartbeat("g", a, null).revoking()).containsExactly(tp(2), tp(3));
+		this.harness.time.advanceMs(999);
+		this.coordinator.sweep();
+		assertThat(this.coordinator.heartbeat("g", b, null).assignment()).isEmpty();
+
+		this.harness.time.advanceMs(2);
+		this.coordinator.sweep();
+		assertThat(this.coordinator.heartbeat("g", b, null).assignment()).containsExactly(tp(2), tp(3));
+		assertThatExceptionOfType(CaudalException.class)
+			.isThrownBy(() -> this.coordinator.commit("g", a, List.of(new PartitionOffset("orders", 3, 2)), null))
+			.satisfies(ex -> assertThat(ex.code()).isEqualTo(ErrorCode.FENCED_MEMBER));
 	}
 
 	@Test
@@ -153,17 +172,17 @@ class GroupCoordinatorTest {
 	void aLongPollThatWaitsTakesTheGroupsLockTwice() {
 		String a = join("g", config("orders")).memberId();
 		long before = this.harness.lockRounds("g");
-		CompletableFuture<Polled> waiting = this.coordinator.poll("g", a, 100, 1 << 20, 10_000);
+		CompletableFuture<Held<Polled>> waiting = this.coordinator.poll("g", a, 100, 1 << 20, 10_000, null);
 		this.harness.produce("orders", 2, 1);
-		assertThat(ReadRecords.of(waiting.join().records())).hasSize(1);
+		assertThat(ReadRecords.of(waiting.join().value().records())).hasSize(1);
 		assertThat(this.harness.lockRounds("g") - before).isEqualTo(2);
 	}
 
 	@Test
 	void aSilentMemberExpiresOnTheClockAndItsPartitionsMove() {
-		String quick = join("g", new MemberConfig(List.of("orders"), 1000, "range", AutoOffsetReset.LATEST, null))
+		String quick = join("g", new MemberConfig(List.of("orders"), 1000, REBALANCE_MS, "range", AutoOffsetReset.LATEST, null))
 			.memberId();
-		String slow = join("g", new MemberConfig(List.of("orders"), 5000, "range", AutoOffsetReset.LATEST, null))
+		String slow = join("g", new MemberConfig(List.of("orders"), 5000, REBALANCE_MS, "range", AutoOffsetReset.LATEST, null))
 			.memberId();
 		this.harness.time.advanceMs(999);
 		this.coordinator.sweep();
@@ -172,19 +191,19 @@ class GroupCoordinatorTest {
 		this.coordinator.sweep();
 		assertThat(this.coordinator.describe("g").members()).extracting(GroupDescription.Member::memberId)
 			.containsExactly(slow);
-		assertThat(this.coordinator.heartbeat("g", slow).assignment()).hasSize(4);
-		assertThatExceptionOfType(CaudalException.class).isThrownBy(() -> this.coordinator.heartbeat("g", quick))
+		assertThat(heartbeatSeeingTheGroupsGeneration(slow).assignment()).hasSize(4);
+		assertThatExceptionOfType(CaudalException.class).isThrownBy(() -> heartbeatSeeingTheGroupsGeneration(quick))
 			.satisfies(ex -> assertThat(ex.code()).isEqualTo(ErrorCode.UNKNOWN_MEMBER));
 	}
 
 	@Test
 	void aStaticMemberComingBackWithinItsSessionKeepsItsPartitionsWithoutANewGeneration() {
-		MemberConfig fixed = new MemberConfig(List.of("orders"), 5000, "range", AutoOffsetReset.LATEST, "worker-1");
+		MemberConfig fixed = new MemberConfig(List.of("orders"), 5000, REBALANCE_MS, "range", AutoOffsetReset.LATEST, "worker-1");
 		String first = join("g", fixed).memberId();
 		String other = join("g", config("orders")).memberId();
-		this.coordinator.heartbeat("g", first);
-		this.coordinator.heartbeat("g", first);
-		this.coordinator.heartbeat("g", other);
+		heartbeatSeeingTheGroupsGeneration(first);
+		heartbeatSeeingTheGroupsGeneration(first);
+		heartbeatSeeingTheGroupsGeneration(other);
 		int generation = this.coordinator.describe("g").generation();
 
 		this.harness.time.advanceMs(4000);
@@ -193,13 +212,13 @@ class GroupCoordinatorTest {
 		assertThat(again.generation()).isEqualTo(generation);
 		assertThat(again.assignment()).containsExactly(tp(0), tp(1));
 		assertThat(again.leader()).isEqualTo(again.memberId());
-		assertThatExceptionOfType(CaudalException.class).isThrownBy(() -> this.coordinator.heartbeat("g", first))
+		assertThatExceptionOfType(CaudalException.class).isThrownBy(() -> heartbeatSeeingTheGroupsGeneration(first))
 			.satisfies(ex -> assertThat(ex.code()).isEqualTo(ErrorCode.UNKNOWN_MEMBER));
 	}
 
 	@Test
 	void theLeaderIsTheEarliestJoinedMemberAndItsAssignorDecides() {
-		String a = join("g", new MemberConfig(List.of("orders"), 5000, "roundrobin", AutoOffsetReset.LATEST, null))
+		String a = join("g", new MemberConfig(List.of("orders"), 5000, REBALANCE_MS, "roundrobin", AutoOffsetReset.LATEST, null))
 			.memberId();
 		String b = join("g", config("orders")).memberId();
 		GroupDescription described = this.coordinator.describe("g");
@@ -216,7 +235,7 @@ class GroupCoordinatorTest {
 		String a = join("g", config("orders")).memberId();
 		this.harness.topics.update("orders", 6, null);
 		this.coordinator.sweep();
-		MemberAssignment after = this.coordinator.heartbeat("g", a);
+		MemberAssignment after = heartbeatSeeingTheGroupsGeneration(a);
 		assertThat(after.generation()).isEqualTo(2);
 		assertThat(after.assignment()).hasSize(6);
 	}
@@ -229,7 +248,7 @@ class GroupCoordinatorTest {
 		this.harness.topics.delete("payments");
 		assertThat(this.harness.store.committedOffsets("g")).isEmpty();
 		this.coordinator.sweep();
-		assertThat(this.coordinator.heartbeat("g", a).assignment()).allMatch(tp -> tp.topic().equals("orders"));
+		assertThat(heartbeatSeeingTheGroupsGeneration(a).assignment()).allMatch(tp -> tp.topic().equals("orders"));
 		assertThat(this.coordinator.describe("g").offsets()).allMatch(lag -> lag.topic().equals("orders"));
 		assertThat(this.harness.store.committedOffsets("g")).isEmpty();
 		assertThat(this.harness.storedOwners("g")).allSatisfy((tp, owner) -> assertThat(tp.topic()).isEqualTo("orders"));
@@ -239,16 +258,16 @@ class GroupCoordinatorTest {
 	void aRestartKeepsMembersPartitionsAndOffsetsAndGivesFreshDeadlines() {
 		this.harness.produce("orders", 0, 3);
 		MemberAssignment joined = join("g",
-				new MemberConfig(List.of("orders"), 2000, "range", AutoOffsetReset.EARLIEST, null));
+				new MemberConfig(List.of("orders"), 2000, REBALANCE_MS, "range", AutoOffsetReset.EARLIEST, null));
 		String a = joined.memberId();
-		assertThat(ReadRecords.of(this.coordinator.poll("g", a, 2, 1 << 20, 0).join().records())).hasSize(2);
+		assertThat(ReadRecords.of(this.coordinator.poll("g", a, 2, 1 << 20, 0, null).join().value().records())).hasSize(2);
 		this.coordinator.commit("g", a, null, null);
 		this.harness.time.advanceMs(1900);
 
 		GroupCoordinator restarted = this.harness.restarted();
 		this.harness.time.advanceMs(1900);
 		restarted.sweep();
-		Polled polled = restarted.poll("g", a, 100, 1 << 20, 0).join();
+		Polled polled = restarted.poll("g", a, 100, 1 << 20, 0, null).join().value();
 		assertThat(polled.assignment().generation()).isEqualTo(joined.generation());
 		assertThat(polled.assignment().assignment()).isEqualTo(joined.assignment());
 		assertThat(ReadRecords.of(polled.records())).extracting(record -> record.offset()).containsExactly(2L);
@@ -256,34 +275,34 @@ class GroupCoordinatorTest {
 
 	@Test
 	void withAutoOffsetResetNoneAPartitionWithoutCommitIsRefused() {
-		String a = join("g", new MemberConfig(List.of("orders"), 5000, "range", AutoOffsetReset.NONE, null)).memberId();
+		String a = join("g", new MemberConfig(List.of("orders"), 5000, REBALANCE_MS, "range", AutoOffsetReset.NONE, null)).memberId();
 		assertThatExceptionOfType(CaudalException.class)
-			.isThrownBy(() -> this.coordinator.poll("g", a, 10, 1 << 20, 0))
+			.isThrownBy(() -> this.coordinator.poll("g", a, 10, 1 << 20, 0, null))
 			.satisfies(ex -> assertThat(ex.code()).isEqualTo(ErrorCode.NO_COMMITTED_OFFSET));
 	}
 
 	@Test
 	void aLongPollEndsWhenARecordArrives() {
 		String a = join("g", config("orders")).memberId();
-		CompletableFuture<Polled> waiting = this.coordinator.poll("g", a, 10, 1 << 20, 30_000);
+		CompletableFuture<Held<Polled>> waiting = this.coordinator.poll("g", a, 10, 1 << 20, 30_000, null);
 		assertThat(waiting).isNotDone();
 		this.harness.produce("orders", 2, 1);
 		await().atMost(Duration.ofSeconds(10)).until(waiting::isDone);
-		assertThat(ReadRecords.of(waiting.join().records())).extracting(record -> record.partition()).containsExactly(2);
+		assertThat(ReadRecords.of(waiting.join().value().records())).extracting(record -> record.partition()).containsExactly(2);
 	}
 
 	@Test
 	void aLongPollEndsWhenTheMembersPartitionsArrive() {
 		String a = join("g", config("orders")).memberId();
 		String b = join("g", config("orders")).memberId();
-		this.coordinator.heartbeat("g", b);
-		CompletableFuture<Polled> waiting = this.coordinator.poll("g", b, 10, 1 << 20, 30_000);
+		heartbeatSeeingTheGroupsGeneration(b);
+		CompletableFuture<Held<Polled>> waiting = this.coordinator.poll("g", b, 10, 1 << 20, 30_000, null);
 		assertThat(waiting).isNotDone();
-		this.coordinator.heartbeat("g", a);
+		heartbeatSeeingTheGroupsGeneration(a);
 		assertThat(waiting).isNotDone();
-		this.coordinator.heartbeat("g", a);
+		heartbeatSeeingTheGroupsGeneration(a);
 		await().atMost(Duration.ofSeconds(10)).until(waiting::isDone);
-		assertThat(waiting.join().assignment().assignment()).containsExactly(tp(2), tp(3));
+		assertThat(waiting.join().value().assignment().assignment()).containsExactly(tp(2), tp(3));
 	}
 
 	@Test
@@ -325,9 +344,14 @@ class GroupCoordinatorTest {
 		GroupDescription described = this.coordinator.describe("g");
 		assertThat(described.members()).extracting(GroupDescription.Member::memberId).containsExactly(first.memberId());
 		assertThat(described.generation()).isEqualTo(first.generation());
-		assertThat(this.coordinator.heartbeat("g", first.memberId()).assignment()).hasSize(4);
+		assertThat(heartbeatSeeingTheGroupsGeneration(first.memberId()).assignment()).hasSize(4);
 		assertThat(this.harness.storedOwners("g")).hasSize(4).containsValue(first.memberId());
 		assertThat(join("g", config("orders")).generation()).isEqualTo(first.generation() + 1);
+	}
+
+	/** The heartbeat of a member that read every answer it was given, and says so. */
+	private MemberAssignment heartbeatSeeingTheGroupsGeneration(String memberId) {
+		return this.coordinator.heartbeat("g", memberId, this.coordinator.describe("g").generation());
 	}
 
 	private MemberAssignment join(String group, MemberConfig config) {
@@ -335,7 +359,7 @@ class GroupCoordinatorTest {
 	}
 
 	private static MemberConfig config(String... topics) {
-		return new MemberConfig(List.of(topics), 30_000, "range", AutoOffsetReset.EARLIEST, null);
+		return new MemberConfig(List.of(topics), 30_000, REBALANCE_MS, "range", AutoOffsetReset.EARLIEST, null);
 	}
 
 	private static TopicPartition tp(int partition) {

@@ -53,7 +53,7 @@ public final class CrashAppender {
 		System.setOut(System.err);
 		emit(protocol, "starting");
 		LogWriter writer = new LogWriter(1);
-		PartitionLog log = PartitionLog.open(dir, dir.getFileName().toString(), config(flushMs), Time.SYSTEM, writer);
+		PartitionLog log = PartitionLog.open(dir, dir.getFileName().toString(), config(flushMs), Time.SYSTEM, writer, new OpenFiles(64));
 		emit(protocol, "opened " + log.logStartOffset() + " " + log.logEndOffset());
 		List<Thread> appenders = new ArrayList<>();
 		for (int i = 0; i < threads; i++) {
@@ -72,7 +72,7 @@ public final class CrashAppender {
 	 * that lookups after recovery use it, nothing deleted by retention.
 	 */
 	static LogConfig config(long flushMs) {
-		return new LogConfig(64 * 1024, 1024 * 1024, flushMs, -1, -1, 1024);
+		return new LogConfig(64 * 1024, 1024 * 1024, flushMs, -1, -1, 1024, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 	}
 
 	/**

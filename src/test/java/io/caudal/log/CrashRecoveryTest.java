@@ -107,7 +107,7 @@ class CrashRecoveryTest {
 			String context) throws IOException {
 		try (LogWriter writer = new LogWriter(1);
 				PartitionLog log = PartitionLog.open(dir, "crash-0", CrashAppender.config(flushMs), Time.SYSTEM,
-						writer)) {
+						writer, new OpenFiles(64))) {
 			assertThat(log.logStartOffset()).as(context + "log start offset").isZero();
 			long end = log.logEndOffset();
 			assertThat(end).as(context + "log end offset after recovery").isGreaterThanOrEqualTo(acknowledgedEnd);

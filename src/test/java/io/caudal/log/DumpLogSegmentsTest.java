@@ -52,8 +52,8 @@ class DumpLogSegmentsTest {
 		Path dir = this.tmp.resolve("orders-0");
 		List<WrittenBatch> written = new ArrayList<>();
 		try (LogWriter writer = new LogWriter(1);
-				PartitionLog log = PartitionLog.open(dir, "orders-0", new LogConfig(4096, 1 << 20, 0, -1, -1, 512),
-						Time.SYSTEM, writer)) {
+				PartitionLog log = PartitionLog.open(dir, "orders-0", new LogConfig(4096, 1 << 20, 0, -1, -1, 512, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES),
+						Time.SYSTEM, writer, new OpenFiles(64))) {
 			for (int batch = 0; batch < 30; batch++) {
 				List<LogRecord> records = batch(batch);
 				written.add(new WrittenBatch(log.append(records).join(), records));

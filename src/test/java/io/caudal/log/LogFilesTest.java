@@ -38,8 +38,8 @@ class LogFilesTest {
 	void writeAtomicallyReplacesTheContentAndLeavesNoTemporaryFile() throws Exception {
 		Path file = LogFiles.recoveryPointFile(this.dir);
 
-		LogFiles.writeAtomically(file, "12", ChannelFactory.DEFAULT);
-		LogFiles.writeAtomically(file, "7", ChannelFactory.DEFAULT);
+		LogFiles.writeAtomically(file, "12", LogFileSystem.LOCAL);
+		LogFiles.writeAtomically(file, "7", LogFileSystem.LOCAL);
 
 		assertThat(file).hasContent("7");
 		try (var files = Files.list(this.dir)) {

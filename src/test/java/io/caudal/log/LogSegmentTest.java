@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LogSegmentTest {
 
+	private static final OpenFiles FILES = new OpenFiles(64);
+
 	private static final long BASE = 100;
 
 	private static final int INDEX_INTERVAL = 200;
@@ -276,13 +278,13 @@ class LogSegmentTest {
 	}
 
 	private LogSegment create() throws Exception {
-		LogSegment segment = LogSegment.create(this.dir, BASE, "orders-2", ChannelFactory.DEFAULT);
+		LogSegment segment = LogSegment.create(FILES, this.dir, BASE, "orders-2", LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 		this.opened.add(segment);
 		return segment;
 	}
 
 	private LogSegment open() throws Exception {
-		LogSegment segment = LogSegment.open(this.dir, BASE, "orders-2", ChannelFactory.DEFAULT);
+		LogSegment segment = LogSegment.open(FILES, this.dir, BASE, "orders-2", LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 		this.opened.add(segment);
 		return segment;
 	}

@@ -20,7 +20,8 @@ class LogWriterTest {
 
 	private static final long NOW = 1_750_000_000_000L;
 
-	private static final LogConfig CONFIG = new LogConfig(1 << 20, 1 << 20, 0, -1, -1, 4096);
+	private static final LogConfig CONFIG = new LogConfig(1 << 20, 1 << 20, 0, -1, -1, 4096,
+			LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 
 	@TempDir
 	Path tmp;
@@ -29,7 +30,7 @@ class LogWriterTest {
 	void writesRunOnNamedWriterThreads() throws Exception {
 		try (LogWriter writer = new LogWriter(3);
 				PartitionLog log = PartitionLog.open(this.tmp.resolve("orders-0"), "orders-0", CONFIG,
-						new FakeTime(NOW), writer)) {
+						new FakeTime(NOW), writer, new OpenFiles(64))) {
 			// A waiter registered before the append runs on the thread that wrote it; a callback chained on the
 			// append's future could run on this thread instead, if the write finished first.
 			CompletableFuture<String> writerThread = new CompletableFuture<>();
@@ -55,22 +56,39 @@ class LogWriterTest {
 
 	@Test
 	void aFullQueueMakesAnAppendWaitThenFailWithoutWriting() throws Exception {
-		FaultyChannels channels = new FaultyChannels();
+		FaultyDisk disk = new FaultyDisk();
 		try (LogWriter writer = new LogWriter(1, 2_000, 100);
 				PartitionLog log = PartitionLog.open(this.tmp.resolve("orders-0"), "orders-0", CONFIG,
-						new FakeTime(NOW), writer, channels)) {
-			channels.closeForceGate();
+						new FakeTime(NOW), writer, new OpenFiles(disk, 64))) {
+			disk.closeForceGate();
 			CompletableFuture<AppendResult> first = log.append(bytes(1_500));
-			await().atMost(Duration.ofSeconds(10)).until(() -> channels.forcesWaiting.get() == 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> disk.forcesWaiting.get() == 1);
 
 			CompletableFuture<AppendResult> refused = log.append(bytes(1_500));
 
 			assertThatThrownBy(refused::join).hasCauseInstanceOf(LogStorageException.class)
 				.hasMessageContaining("writer queue stayed full")
 				.hasMessageContaining("2000 bytes queued on caudal-log-writer-0 for 100 ms");
-			channels.openForceGate();
+			disk.openForceGate();
 			assertThat(first.join()).isEqualTo(new AppendResult(0, 0));
 			assertThat(log.append(bytes(1_500)).join()).isEqualTo(new AppendResult(1, 1));
+		}
+	}
+
+	@Test
+	void aPreparedAppendHoldsItsRoomUntilCommittedOrCancelled() throws Exception {
+		try (LogWriter writer = new LogWriter(1, 2_000, 0);
+				PartitionLog log = PartitionLog.open(this.tmp.resolve("orders-0"), "orders-0", CONFIG,
+						new FakeTime(NOW), writer, new OpenFiles(64))) {
+			PreparedAppend held = log.prepareAppend(bytes(1_500));
+
+			assertThatThrownBy(() -> log.prepareAppend(bytes(1_500))).isInstanceOf(LogStorageException.class)
+				.hasMessageContaining("writer queue stayed full");
+			assertThat(log.logEndOffset()).isZero();
+
+			held.cancel();
+			assertThat(log.prepareAppend(bytes(1_500)).commit().join()).isEqualTo(new AppendResult(0, 0));
+			assertThatThrownBy(held::commit).isInstanceOf(IllegalStateException.class);
 		}
 	}
 
@@ -78,7 +96,7 @@ class LogWriterTest {
 	void aBatchLargerThanTheWholeQueueIsAdmittedAlone() throws Exception {
 		try (LogWriter writer = new LogWriter(1, 100, 1_000);
 				PartitionLog log = PartitionLog.open(this.tmp.resolve("orders-0"), "orders-0", CONFIG,
-						new FakeTime(NOW), writer)) {
+						new FakeTime(NOW), writer, new OpenFiles(64))) {
 			assertThat(log.append(bytes(5_000)).join()).isEqualTo(new AppendResult(0, 0));
 			assertThat(log.append(bytes(5_000)).join()).isEqualTo(new AppendResult(1, 1));
 		}
@@ -88,7 +106,7 @@ class LogWriterTest {
 	void afterTheWriterClosesAppendsFailAndPartitionsStillCloseCleanly() throws Exception {
 		Path dir = this.tmp.resolve("orders-0");
 		LogWriter writer = new LogWriter(1);
-		PartitionLog log = PartitionLog.open(dir, "orders-0", CONFIG, new FakeTime(NOW), writer);
+		PartitionLog log = PartitionLog.open(dir, "orders-0", CONFIG, new FakeTime(NOW), writer, new OpenFiles(64));
 		log.append(TestRecords.records("v", 2, NOW)).join();
 
 		writer.close();

@@ -19,6 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class OffsetIndexTest {
 
+	private static final OpenFiles FILES = new OpenFiles(64);
+
 	private static final long BASE = 1_000;
 
 	@TempDir
@@ -31,16 +33,16 @@ class OffsetIndexTest {
 	@BeforeEach
 	void createIndex() throws Exception {
 		this.file = LogFiles.indexFile(this.dir, BASE);
-		this.index = OffsetIndex.create("orders-2", this.file, BASE, ChannelFactory.DEFAULT);
+		this.index = OffsetIndex.create("orders-2", FILES, this.file, BASE, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 	}
 
 	@AfterEach
 	void closeIndex() {
-		this.index.closeChannel();
+		this.index.closeForGood();
 	}
 
 	@Test
-	void lookupOnAnEmptyIndexStartsAtPositionZero() {
+	void lookupOnAnEmptyIndexStartsAtPositionZero() throws Exception {
 		assertThat(this.index.lookup(BASE)).isZero();
 		assertThat(this.index.lookup(BASE + 100)).isZero();
 	}
@@ -127,7 +129,7 @@ class OffsetIndexTest {
 		this.index.append(BASE + 9, 90);
 		this.index.flush();
 
-		OffsetIndex loaded = OffsetIndex.load("orders-2", this.file, BASE, ChannelFactory.DEFAULT);
+		OffsetIndex loaded = OffsetIndex.open("orders-2", FILES, this.file, BASE, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 
 		assertThat(loaded.problem(100)).isNull();
 		assertThat(loaded.lookup(BASE + 5)).isEqualTo(30);
@@ -139,7 +141,7 @@ class OffsetIndexTest {
 	void problemNamesAMissingFile() throws Exception {
 		Files.delete(this.file);
 
-		assertThat(OffsetIndex.load("orders-2", this.file, BASE, ChannelFactory.DEFAULT).problem(100))
+		assertThat(OffsetIndex.open("orders-2", FILES, this.file, BASE, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES).problem(100))
 			.contains("is missing");
 	}
 
@@ -147,7 +149,7 @@ class OffsetIndexTest {
 	void problemNamesATornFile() throws Exception {
 		Files.write(this.file, new byte[13]);
 
-		assertThat(OffsetIndex.load("orders-2", this.file, BASE, ChannelFactory.DEFAULT).problem(100))
+		assertThat(OffsetIndex.open("orders-2", FILES, this.file, BASE, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES).problem(100))
 			.contains("13 bytes, not a multiple of its 8-byte entries");
 	}
 
@@ -155,7 +157,7 @@ class OffsetIndexTest {
 	void problemNamesEntriesOutOfOrder() throws Exception {
 		Files.write(this.file, ByteBuffer.allocate(16).putInt(5).putInt(50).putInt(4).putInt(60).array());
 
-		assertThat(OffsetIndex.load("orders-2", this.file, BASE, ChannelFactory.DEFAULT).problem(100))
+		assertThat(OffsetIndex.open("orders-2", FILES, this.file, BASE, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES).problem(100))
 			.contains("entry 1 (relative offset 4, position 60) does not follow");
 	}
 
@@ -163,7 +165,7 @@ class OffsetIndexTest {
 	void problemNamesEntriesPastTheLog() throws Exception {
 		Files.write(this.file, ByteBuffer.allocate(8).putInt(5).putInt(500).array());
 
-		assertThat(OffsetIndex.load("orders-2", this.file, BASE, ChannelFactory.DEFAULT).problem(100))
+		assertThat(OffsetIndex.open("orders-2", FILES, this.file, BASE, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES).problem(100))
 			.contains("points to position 500, past the end of the 100-byte log");
 	}
 

@@ -92,7 +92,7 @@ class PartitionLogPropertyTest {
 		Round(Path dir, Random random) {
 			this.dir = dir;
 			this.random = random;
-			this.config = new LogConfig(300 + random.nextInt(3_000), 1 << 20, 0, -1, -1, random.nextInt(600));
+			this.config = new LogConfig(300 + random.nextInt(3_000), 1 << 20, 0, -1, -1, random.nextInt(600), LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 		}
 
 		void run() throws Exception {
@@ -129,7 +129,7 @@ class PartitionLogPropertyTest {
 
 		private PartitionLog open() throws Exception {
 			PartitionLog log = PartitionLog.open(this.dir, "orders-7", this.config, new FakeTime(START_MS),
-					PartitionLogPropertyTest.this.writer);
+					PartitionLogPropertyTest.this.writer, new OpenFiles(64));
 			PartitionLogPropertyTest.this.opened.add(log);
 			return log;
 		}
@@ -215,7 +215,7 @@ class PartitionLogPropertyTest {
 		private void applyRetention() {
 			long retentionBytes = this.random.nextInt(4 * this.config.segmentBytes());
 			this.log.updateConfig(new LogConfig(this.config.segmentBytes(), this.config.maxMessageBytes(), 0, -1,
-					retentionBytes, this.config.indexIntervalBytes()));
+					retentionBytes, this.config.indexIntervalBytes(), LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 			this.log.deleteExpiredSegments(this.clock);
 			long newStart = this.log.logStartOffset();
 			assertThat(newStart).isBetween(this.startOffset, endOffset());

@@ -48,7 +48,7 @@ class PartitionLogTest {
 
 	private final FakeTime time = new FakeTime(NOW);
 
-	private final FaultyChannels channels = new FaultyChannels();
+	private final FaultyDisk disk = new FaultyDisk();
 
 	private final List<PartitionLog> opened = new ArrayList<>();
 
@@ -62,7 +62,7 @@ class PartitionLogTest {
 
 	@AfterEach
 	void stop() {
-		this.channels.openForceGate();
+		this.disk.openForceGate();
 		this.opened.forEach(PartitionLog::close);
 		this.writer.close();
 	}
@@ -184,7 +184,7 @@ class PartitionLogTest {
 
 	@Test
 	void aRecordOverMaxMessageBytesIsRefusedAndNothingIsWritten() throws Exception {
-		PartitionLog log = open(new LogConfig(1 << 20, 100, 0, -1, -1, 4096));
+		PartitionLog log = open(new LogConfig(1 << 20, 100, 0, -1, -1, 4096, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 		List<LogRecord> records = List.of(record("k", "small", NOW),
 				new LogRecord(utf8("k"), new byte[90], List.of(new Header("hh", new byte[8])), NOW));
 
@@ -230,6 +230,49 @@ class PartitionLogTest {
 	}
 
 	@Test
+	void aSegmentRollsWhenAnIndexIsFullSoNoIndexOutgrowsItsBound() throws Exception {
+		// 96 bytes hold 8 time index entries; with an entry after every batch, a segment holds about 8 batches.
+		PartitionLog log = open(new LogConfig(1 << 20, 1 << 20, 0, -1, -1, 0, 96));
+		List<StoredRecord> written = new ArrayList<>();
+		for (int batch = 0; batch < 40; batch++) {
+			LogRecord record = record("k", "v" + batch, NOW + batch);
+			written.add(TestRecords.stored(log.append(List.of(record)).join().baseOffset(), record));
+		}
+
+		assertThat(logFiles()).hasSizeGreaterThanOrEqualTo(5);
+		try (var files = Files.list(this.dir)) {
+			assertThat(files.filter(file -> file.toString().endsWith("index"))).allSatisfy(
+					index -> assertThat(Files.size(index)).isLessThanOrEqualTo(96));
+		}
+		assertThat(readAll(log)).isEqualTo(written);
+		for (int batch = 0; batch < 40; batch++) {
+			assertThat(log.offsetForTimestamp(NOW + batch)).isEqualTo(batch);
+			assertThat(TestRecords.records(log.read(batch, 1, 1 << 20))).containsExactly(written.get(batch));
+		}
+	}
+
+	@Test
+	void aPartitionOfManySegmentsServesEveryReadWithOnlyAFewFilesOpen() throws Exception {
+		OpenFiles files = new OpenFiles(4);
+		PartitionLog log = PartitionLog.open(this.dir, "orders-2", config(600), this.time, this.writer, files);
+		this.opened.add(log);
+		List<StoredRecord> written = appendRandomBatches(log, 80, new Random(11));
+		assertThat(logFiles()).hasSizeGreaterThan(10);
+		log.close();
+
+		PartitionLog reopened = PartitionLog.open(this.dir, "orders-2", config(600), this.time, this.writer, files);
+		this.opened.add(reopened);
+		assertThat(files.openCount()).isLessThanOrEqualTo(4);
+		assertThat(readAll(reopened)).isEqualTo(written);
+		Random random = new Random(12);
+		for (int i = 0; i < 50; i++) {
+			int from = random.nextInt(written.size());
+			assertThat(TestRecords.records(reopened.read(from, 3, 1 << 20)).get(0)).isEqualTo(written.get(from));
+			assertThat(files.openCount()).isLessThanOrEqualTo(4);
+		}
+	}
+
+	@Test
 	void updateConfigChangesWhereTheLogRolls() throws Exception {
 		PartitionLog log = open(config(1 << 20));
 		appendRandomBatches(log, 10, new Random(2));
@@ -264,12 +307,12 @@ class PartitionLogTest {
 		long seed = System.nanoTime();
 		System.out.println("PartitionLogTest.offsetForTimestampAgreesWithAScanAcrossSegmentsAndReopens seed=" + seed);
 		Random random = new Random(seed);
-		PartitionLog log = open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300));
+		PartitionLog log = open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 		List<StoredRecord> written = appendRandomBatches(log, 150, random);
 		assertOffsetsForTimestamps(log, written, random, seed);
 
 		log.close();
-		assertOffsetsForTimestamps(open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300)), written, random, seed);
+		assertOffsetsForTimestamps(open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES)), written, random, seed);
 	}
 
 	// Reopening and recovery
@@ -295,7 +338,7 @@ class PartitionLogTest {
 
 	@Test
 	void reopenWithoutCloseRecoversEverythingAcknowledged() throws Exception {
-		PartitionLog crashed = PartitionLog.open(this.dir, "orders-2", config(1_500), this.time, this.writer);
+		PartitionLog crashed = PartitionLog.open(this.dir, "orders-2", config(1_500), this.time, this.writer, new OpenFiles(64));
 		List<StoredRecord> written = appendRandomBatches(crashed, 30, new Random(5));
 		// The crashed instance is abandoned as a killed process would be: no close, no marker.
 
@@ -382,13 +425,13 @@ class PartitionLogTest {
 
 	@Test
 	void missingIndexFilesAreRebuiltAsTheyWereWritten() throws Exception {
-		PartitionLog log = open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300));
+		PartitionLog log = open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 		List<StoredRecord> written = appendRandomBatches(log, 60, new Random(8));
 		log.close();
 		Map<Path, byte[]> indexes = indexFiles();
 		indexes.keySet().forEach(TestRecords::deleteQuietly);
 
-		PartitionLog reopened = open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300));
+		PartitionLog reopened = open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 
 		assertThat(readAll(reopened)).isEqualTo(written);
 		reopened.close();
@@ -397,7 +440,7 @@ class PartitionLogTest {
 
 	@Test
 	void garbledIndexFilesAreRebuiltAsTheyWereWritten() throws Exception {
-		PartitionLog log = open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300));
+		PartitionLog log = open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 		List<StoredRecord> written = appendRandomBatches(log, 60, new Random(9));
 		log.close();
 		Map<Path, byte[]> indexes = indexFiles();
@@ -407,7 +450,7 @@ class PartitionLogTest {
 		Files.write(files.get(1), ByteBuffer.allocate(24).putLong(5).putInt(3).putLong(4).putInt(4).array());
 		Files.write(files.get(2), ByteBuffer.allocate(8).putInt(1).putInt(1 << 30).array());
 
-		PartitionLog reopened = open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300));
+		PartitionLog reopened = open(new LogConfig(3_000, 1 << 20, 0, -1, -1, 300, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 
 		assertThat(readAll(reopened)).isEqualTo(written);
 		reopened.close();
@@ -418,7 +461,7 @@ class PartitionLogTest {
 
 	@Test
 	void retentionByTimeDeletesOldSegmentsAndMovesTheStartOffset() throws Exception {
-		PartitionLog log = open(new LogConfig(1_000, 1 << 20, 0, 60_000, -1, 4096));
+		PartitionLog log = open(new LogConfig(1_000, 1 << 20, 0, 60_000, -1, 4096, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 		for (int i = 0; i < 12; i++) {
 			log.append(List.of(new LogRecord(null, new byte[400], null, NOW + i * 10_000L))).join();
 		}
@@ -438,7 +481,7 @@ class PartitionLogTest {
 
 	@Test
 	void retentionByTimeRollsAndDeletesAnExpiredActiveSegment() throws Exception {
-		PartitionLog log = open(new LogConfig(1 << 20, 1 << 20, 0, 60_000, -1, 4096));
+		PartitionLog log = open(new LogConfig(1 << 20, 1 << 20, 0, 60_000, -1, 4096, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 		log.append(TestRecords.records("old", 5, NOW)).join();
 
 		assertThat(log.deleteExpiredSegments(NOW + 60_001)).isEqualTo(1);
@@ -454,7 +497,7 @@ class PartitionLogTest {
 
 	@Test
 	void retentionByBytesDeletesTheOldestSegmentsDownToTheLimit() throws Exception {
-		PartitionLog log = open(new LogConfig(1_000, 1 << 20, 0, -1, 2_500, 4096));
+		PartitionLog log = open(new LogConfig(1_000, 1 << 20, 0, -1, 2_500, 4096, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 		for (int i = 0; i < 12; i++) {
 			log.append(List.of(new LogRecord(null, new byte[400], null, NOW))).join();
 		}
@@ -472,7 +515,7 @@ class PartitionLogTest {
 
 	@Test
 	void retentionSurvivesAReopen() throws Exception {
-		PartitionLog log = open(new LogConfig(1_000, 1 << 20, 0, -1, 1_000, 4096));
+		PartitionLog log = open(new LogConfig(1_000, 1 << 20, 0, -1, 1_000, 4096, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 		for (int i = 0; i < 8; i++) {
 			log.append(List.of(new LogRecord(null, new byte[400], null, NOW))).join();
 		}
@@ -480,7 +523,7 @@ class PartitionLogTest {
 		long start = log.logStartOffset();
 		log.close();
 
-		PartitionLog reopened = open(new LogConfig(1_000, 1 << 20, 0, -1, 1_000, 4096));
+		PartitionLog reopened = open(new LogConfig(1_000, 1 << 20, 0, -1, 1_000, 4096, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
 
 		assertThat(reopened.logStartOffset()).isEqualTo(start).isPositive();
 		assertThat(reopened.logEndOffset()).isEqualTo(8);
@@ -539,9 +582,9 @@ class PartitionLogTest {
 	@Test
 	void appendsQueuedDuringAnFsyncShareTheNextOne() throws Exception {
 		PartitionLog log = openFaulty(config(1 << 20));
-		this.channels.closeForceGate();
+		this.disk.closeForceGate();
 		CompletableFuture<AppendResult> first = log.append(TestRecords.records("first", 1, NOW));
-		await().atMost(PATIENCE).until(() -> this.channels.forcesWaiting.get() == 1);
+		await().atMost(PATIENCE).until(() -> this.disk.forcesWaiting.get() == 1);
 
 		List<CompletableFuture<AppendResult>> queued = new ArrayList<>();
 		for (int i = 0; i < 50; i++) {
@@ -549,44 +592,44 @@ class PartitionLogTest {
 		}
 		assertThat(first).isNotDone();
 		assertThat(queued).noneMatch(CompletableFuture::isDone);
-		this.channels.openForceGate();
+		this.disk.openForceGate();
 
 		assertThat(first.join()).isEqualTo(new AppendResult(0, 0));
 		for (int i = 0; i < queued.size(); i++) {
 			assertThat(queued.get(i).join()).isEqualTo(new AppendResult(1 + 2 * i, 2 + 2 * i));
 		}
-		assertThat(this.channels.forces).hasValue(2);
+		assertThat(this.disk.forces).hasValue(2);
 	}
 
 	@Test
 	void withFlushMsZeroAnAppendIsAcknowledgedAndVisibleOnlyAfterItsFsync() throws Exception {
 		PartitionLog log = openFaulty(config(1 << 20));
-		this.channels.closeForceGate();
+		this.disk.closeForceGate();
 
 		CompletableFuture<AppendResult> append = log.append(TestRecords.records("v", 3, NOW));
-		await().atMost(PATIENCE).until(() -> this.channels.forcesWaiting.get() == 1);
+		await().atMost(PATIENCE).until(() -> this.disk.forcesWaiting.get() == 1);
 
 		assertThat(append).isNotDone();
 		assertThat(log.logEndOffset()).isZero();
 		assertThat(TestRecords.records(log.read(0, 10, 1000))).isEmpty();
-		this.channels.openForceGate();
+		this.disk.openForceGate();
 		assertThat(append.join()).isEqualTo(new AppendResult(0, 2));
 		assertThat(TestRecords.records(log.read(0, 10, 1000))).hasSize(3);
 	}
 
 	@Test
 	void withFlushMsAnAppendIsAcknowledgedBeforeItsFsyncWhichFollowsWithinFlushMs() throws Exception {
-		PartitionLog log = openFaulty(new LogConfig(1 << 20, 1 << 20, 50, -1, -1, 4096));
-		this.channels.closeForceGate();
+		PartitionLog log = openFaulty(new LogConfig(1 << 20, 1 << 20, 50, -1, -1, 4096, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES));
+		this.disk.closeForceGate();
 
 		AppendResult result = log.append(TestRecords.records("v", 3, NOW)).join();
 
 		assertThat(result).isEqualTo(new AppendResult(0, 2));
-		assertThat(this.channels.forces).hasValue(0);
+		assertThat(this.disk.forces).hasValue(0);
 		assertThat(TestRecords.records(log.read(0, 10, 1000))).hasSize(3);
-		await().atMost(PATIENCE).until(() -> this.channels.forcesWaiting.get() == 1);
-		this.channels.openForceGate();
-		await().atMost(PATIENCE).until(() -> this.channels.forces.get() == 1);
+		await().atMost(PATIENCE).until(() -> this.disk.forcesWaiting.get() == 1);
+		this.disk.openForceGate();
+		await().atMost(PATIENCE).until(() -> this.disk.forces.get() == 1);
 	}
 
 	// Failures
@@ -598,7 +641,7 @@ class PartitionLogTest {
 		log.append(good).join();
 		long goodSize = Files.size(LogFiles.logFile(this.dir, 0));
 
-		this.channels.failForce = true;
+		this.disk.failForce = true;
 		CompletableFuture<AppendResult> failed = log.append(TestRecords.records("lost", 4, NOW));
 
 		assertThatThrownBy(failed::join).isInstanceOf(CompletionException.class)
@@ -608,7 +651,7 @@ class PartitionLogTest {
 		assertThat(readAll(log)).extracting(StoredRecord::value).extracting(String::new)
 			.containsExactly("good-0", "good-1", "good-2");
 
-		this.channels.failForce = false;
+		this.disk.failForce = false;
 		List<LogRecord> later = TestRecords.records("later", 2, NOW);
 		assertThat(log.append(later).join()).isEqualTo(new AppendResult(3, 4));
 		assertThat(readAll(log)).extracting(StoredRecord::value).extracting(String::new)
@@ -622,13 +665,13 @@ class PartitionLogTest {
 		log.append(TestRecords.records("good", 3, NOW)).join();
 		long goodSize = Files.size(LogFiles.logFile(this.dir, 0));
 
-		this.channels.failWrites = true;
+		this.disk.failWrites = true;
 		assertThatThrownBy(log.append(TestRecords.records("lost", 4, NOW))::join)
 			.hasCauseInstanceOf(LogStorageException.class)
 			.hasMessageContaining("No space left on device");
 		assertThat(Files.size(LogFiles.logFile(this.dir, 0))).as("half a batch on disk").isGreaterThan(goodSize);
 
-		this.channels.failWrites = false;
+		this.disk.failWrites = false;
 		log.append(TestRecords.records("later", 1, NOW)).join();
 		log.close();
 		Files.delete(LogFiles.cleanShutdownFile(this.dir));
@@ -643,18 +686,18 @@ class PartitionLogTest {
 	void thePartitionRefusesWritesWhileItCannotTruncateBack() throws Exception {
 		PartitionLog log = openFaulty(config(1 << 20));
 		log.append(TestRecords.records("good", 1, NOW)).join();
-		this.channels.failWrites = true;
+		this.disk.failWrites = true;
 		assertThatThrownBy(log.append(TestRecords.records("lost", 1, NOW))::join)
 			.hasCauseInstanceOf(LogStorageException.class);
 
-		this.channels.failWrites = false;
-		this.channels.failTruncate = true;
+		this.disk.failWrites = false;
+		this.disk.failTruncate = true;
 		assertThatThrownBy(log.append(TestRecords.records("refused", 1, NOW))::join)
 			.hasCauseInstanceOf(LogStorageException.class)
 			.hasMessageContaining("refuses writes");
 		assertThat(log.logEndOffset()).isEqualTo(1);
 
-		this.channels.failTruncate = false;
+		this.disk.failTruncate = false;
 		assertThat(log.append(TestRecords.records("works", 1, NOW)).join()).isEqualTo(new AppendResult(1, 1));
 	}
 
@@ -665,13 +708,13 @@ class PartitionLogTest {
 		List<Path> before = logFiles();
 		long end = log.logEndOffset();
 
-		this.channels.failWrites = true;
+		this.disk.failWrites = true;
 		List<CompletableFuture<AppendResult>> failing = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			failing.add(log.append(List.of(new LogRecord(null, new byte[300], null, NOW))));
 		}
 		failing.forEach(future -> assertThatThrownBy(future::join).hasCauseInstanceOf(LogStorageException.class));
-		this.channels.failWrites = false;
+		this.disk.failWrites = false;
 
 		assertThat(log.append(TestRecords.records("after", 1, NOW)).join().baseOffset()).isEqualTo(end);
 		assertThat(logFiles().size()).isLessThanOrEqualTo(before.size() + 1);
@@ -682,10 +725,10 @@ class PartitionLogTest {
 	void closingAfterAFailedFsyncUndoesTheUnacknowledgedWrite() throws Exception {
 		PartitionLog log = openFaulty(config(1 << 20));
 		log.append(TestRecords.records("good", 2, NOW)).join();
-		this.channels.failForce = true;
+		this.disk.failForce = true;
 		assertThatThrownBy(log.append(TestRecords.records("lost", 2, NOW))::join)
 			.hasCauseInstanceOf(LogStorageException.class);
-		this.channels.failForce = false;
+		this.disk.failForce = false;
 
 		log.close();
 
@@ -699,10 +742,10 @@ class PartitionLogTest {
 	void closingWhileTheDiskStillFailsLeavesTheLogToRecovery() throws Exception {
 		PartitionLog log = openFaulty(config(1 << 20));
 		log.append(TestRecords.records("good", 2, NOW)).join();
-		this.channels.failWrites = true;
+		this.disk.failWrites = true;
 		assertThatThrownBy(log.append(TestRecords.records("lost", 2, NOW))::join)
 			.hasCauseInstanceOf(LogStorageException.class);
-		this.channels.failTruncate = true;
+		this.disk.failTruncate = true;
 
 		log.close();
 
@@ -796,17 +839,18 @@ class PartitionLogTest {
 	// Helpers
 
 	private static LogConfig config(int segmentBytes) {
-		return new LogConfig(segmentBytes, 1 << 20, 0, -1, -1, 256);
+		return new LogConfig(segmentBytes, 1 << 20, 0, -1, -1, 256, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 	}
 
 	private PartitionLog open(LogConfig config) throws Exception {
-		PartitionLog log = PartitionLog.open(this.dir, "orders-2", config, this.time, this.writer);
+		PartitionLog log = PartitionLog.open(this.dir, "orders-2", config, this.time, this.writer, new OpenFiles(64));
 		this.opened.add(log);
 		return log;
 	}
 
 	private PartitionLog openFaulty(LogConfig config) throws Exception {
-		PartitionLog log = PartitionLog.open(this.dir, "orders-2", config, this.time, this.writer, this.channels);
+		PartitionLog log = PartitionLog.open(this.dir, "orders-2", config, this.time, this.writer,
+				new OpenFiles(this.disk, 64));
 		this.opened.add(log);
 		return log;
 	}

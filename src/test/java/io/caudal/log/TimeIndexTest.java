@@ -19,6 +19,8 @@ import io.caudal.log.TimeIndex.TimestampOffset;
 
 class TimeIndexTest {
 
+	private static final OpenFiles FILES = new OpenFiles(64);
+
 	private static final long BASE = 500;
 
 	@TempDir
@@ -31,12 +33,12 @@ class TimeIndexTest {
 	@BeforeEach
 	void createIndex() throws Exception {
 		this.file = LogFiles.timeIndexFile(this.dir, BASE);
-		this.index = TimeIndex.create("orders-2", this.file, BASE, ChannelFactory.DEFAULT);
+		this.index = TimeIndex.create("orders-2", FILES, this.file, BASE, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 	}
 
 	@AfterEach
 	void closeIndex() {
-		this.index.closeChannel();
+		this.index.closeForGood();
 	}
 
 	@Test
@@ -100,7 +102,7 @@ class TimeIndexTest {
 		this.index.maybeAppend(300, BASE + 7);
 		this.index.flush();
 
-		TimeIndex loaded = TimeIndex.load("orders-2", this.file, BASE, ChannelFactory.DEFAULT);
+		TimeIndex loaded = TimeIndex.open("orders-2", FILES, this.file, BASE, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 
 		assertThat(loaded.problem(BASE + 8)).isNull();
 		assertThat(loaded.last()).isEqualTo(new TimestampOffset(300, BASE + 7));
@@ -134,7 +136,7 @@ class TimeIndexTest {
 	}
 
 	private TimeIndex load() throws Exception {
-		return TimeIndex.load("orders-2", this.file, BASE, ChannelFactory.DEFAULT);
+		return TimeIndex.open("orders-2", FILES, this.file, BASE, LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 	}
 
 }

@@ -32,7 +32,7 @@ class JdbcOffsetStoreTest {
 	void memberOwningOrders0() {
 		this.store.apply(new GroupChanges("billing", 3, false,
 				List.of(member("m1", 3), member("m2", 3)), List.of(),
-				List.of(new StoredPartition(ORDERS_0, "m1", "m1", false), new StoredPartition(ORDERS_1, "m2", "m2", true)),
+				List.of(new StoredPartition(ORDERS_0, "m1", "m1", null), new StoredPartition(ORDERS_1, "m2", "m2", 3)),
 				List.of()));
 	}
 
@@ -75,14 +75,14 @@ class JdbcOffsetStoreTest {
 	@Test
 	void membershipChangesAreWrittenAndLoadedBack() {
 		this.store.apply(new GroupChanges("billing", 4, false, List.of(member("m1", 4), member("m3", 0)), List.of("m2"),
-				List.of(new StoredPartition(ORDERS_1, "m3", null, false)), List.of()));
+				List.of(new StoredPartition(ORDERS_1, "m3", null, null)), List.of()));
 		StoredGroup loaded = this.store.loadGroups().get(0);
 		assertThat(loaded.groupId()).isEqualTo("billing");
 		assertThat(loaded.generation()).isEqualTo(4);
 		assertThat(loaded.members()).extracting(StoredMember::memberId).containsExactly("m1", "m3");
 		assertThat(loaded.members().get(0)).isEqualTo(member("m1", 4));
-		assertThat(loaded.partitions()).containsExactly(new StoredPartition(ORDERS_0, "m1", "m1", false),
-				new StoredPartition(ORDERS_1, "m3", null, false));
+		assertThat(loaded.partitions()).containsExactly(new StoredPartition(ORDERS_0, "m1", "m1", null),
+				new StoredPartition(ORDERS_1, "m3", null, null));
 
 		this.store.apply(new GroupChanges("billing", 4, false, List.of(), List.of(), List.of(), List.of(ORDERS_1)));
 		assertThat(this.store.loadGroups().get(0).partitions()).hasSize(1);
@@ -104,7 +104,7 @@ class JdbcOffsetStoreTest {
 	}
 
 	private static StoredMember member(String memberId, int generation) {
-		return new StoredMember(memberId, null, "http", List.of("orders"), 30000, "range", "latest",
+		return new StoredMember(memberId, null, "http", List.of("orders"), 30000, 30000, "range", "latest",
 				memberId.charAt(1) - '0', generation);
 	}
 

@@ -9,13 +9,14 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.caudal.budget.ByteBudget;
 import io.caudal.log.LogWriter;
+import io.caudal.log.OpenFiles;
 import io.caudal.topic.FetchLimits;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.FileStorage;
 import io.caudal.topic.NewRecord;
 import io.caudal.topic.RecordEncoder;
-import io.caudal.topic.TopicPartition;
 import io.caudal.topic.TopicRepository;
 import io.caudal.topic.TopicService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -54,11 +55,12 @@ public final class StorageHarness implements AutoCloseable {
 				"jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000", "sa", "");
 		Flyway.configure().dataSource(this.dataSource).locations("classpath:db/migration").load().migrate();
 		this.jdbc = JdbcClient.create(this.dataSource);
-		this.storage = new FileStorage(dataDir, new TopicRepository(this.jdbc), this.time, this.writer);
+		this.storage = new FileStorage(dataDir, new TopicRepository(this.jdbc), this.time, this.writer,
+				new OpenFiles(100));
 		this.storage.open();
-		this.topics = new TopicService(this.storage, 100);
+		this.topics = new TopicService(this.storage, 100, 1000);
 		this.fetch = new FetchService(this.storage, new FetchLimits(10_000, 8 << 20, 30_000, 100), Runnable::run,
-				this.time, this.meters);
+				this.time, this.meters, new ByteBudget("caudal.fetch.max-buffered-bytes", 1 << 30));
 	}
 
 	public void createTopic(String name, int partitions) {
@@ -71,7 +73,7 @@ public final class StorageHarness implements AutoCloseable {
 		for (String value : values) {
 			records.add(new NewRecord(null, value.getBytes(StandardCharsets.UTF_8), List.of(), this.time.milliseconds()));
 		}
-		this.storage.append(new TopicPartition(topic, partition), records).join();
+		this.storage.append(topic, Map.of(partition, records)).get(partition).join();
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.caudal.topic;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
@@ -23,10 +24,6 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 class ProduceServiceTest {
-
-	private static final TopicPartition PARTITION_0 = new TopicPartition("orders", 0);
-
-	private static final TopicPartition PARTITION_1 = new TopicPartition("orders", 1);
 
 	private final Storage storage = mock(Storage.class);
 
@@ -40,8 +37,8 @@ class ProduceServiceTest {
 
 	@Test
 	void answersOffsetsInRequestOrderAcrossPartitions() {
-		given(this.storage.append(eq(PARTITION_0), anyList())).willReturn(CompletableFuture.completedFuture(10L));
-		given(this.storage.append(eq(PARTITION_1), anyList())).willReturn(CompletableFuture.completedFuture(7L));
+		given(this.storage.append(eq("orders"), anyMap())).willReturn(Map.of(0, CompletableFuture.completedFuture(10L),
+				1, CompletableFuture.completedFuture(7L)));
 		List<RecordPosition> positions = this.service
 			.produce("orders", List.of(record(0, 100L), record(1, 200L), record(0, 300L)))
 			.join();
@@ -51,8 +48,8 @@ class ProduceServiceTest {
 
 	@Test
 	void aFailedWriteAnswersTheStoragesProblem() {
-		given(this.storage.append(eq(PARTITION_0), anyList())).willReturn(CompletableFuture
-			.failedFuture(new CaudalException(ErrorCode.STORAGE_ERROR, "Partition orders-0 could not store it.")));
+		given(this.storage.append(eq("orders"), anyMap())).willReturn(Map.of(0, CompletableFuture
+			.failedFuture(new CaudalException(ErrorCode.STORAGE_ERROR, "Partition orders-0 could not store it."))));
 		CompletableFuture<List<RecordPosition>> answer = this.service.produce("orders", List.of(record(0, 1L)));
 		assertThatThrownBy(answer::join).isInstanceOf(CompletionException.class)
 			.cause()
@@ -64,19 +61,19 @@ class ProduceServiceTest {
 	void aBadRecordAnywhereWritesNothing() {
 		List<ProduceRecord> records = List.of(record(0, 1L), record(1, -5L));
 		assertThatThrownBy(() -> this.service.produce("orders", records)).isInstanceOfSatisfying(
-				CaudalException.class, ex -> assertThat(ex.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
-		verify(this.storage, never()).append(any(), anyList());
+				CaudalException.class, ex -> assertThat(ex.code()).isEqualTo(ErrorCode.INVALID_TIMESTAMP));
+		verify(this.storage, never()).append(any(), anyMap());
 	}
 
 	@Test
 	void aRecordOverMaxMessageBytesWritesNothing() {
 		given(this.storage.topic("orders")).willReturn(new Topic("orders", 2,
-				TopicConfig.empty().with(java.util.Map.of("max.message.bytes", 10))));
+				TopicConfig.empty().with(Map.of("max.message.bytes", 10))));
 		byte[] big = "x".repeat(11).getBytes(StandardCharsets.UTF_8);
 		List<ProduceRecord> records = List.of(record(0, 1L), new ProduceRecord(null, big, List.of(), 1, 1L));
 		assertThatThrownBy(() -> this.service.produce("orders", records)).isInstanceOfSatisfying(
 				CaudalException.class, ex -> assertThat(ex.code()).isEqualTo(ErrorCode.RECORD_TOO_LARGE));
-		verify(this.storage, never()).append(any(), anyList());
+		verify(this.storage, never()).append(any(), anyMap());
 	}
 
 	private static ProduceRecord record(int partition, Long timestamp) {

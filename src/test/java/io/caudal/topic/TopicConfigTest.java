@@ -14,10 +14,10 @@ class TopicConfigTest {
 
 	@Test
 	void effectiveConfigShowsDefaultsUnderOverrides() {
-		TopicConfig config = TopicConfig.empty().with(Map.of("retention.ms", 1000, "segment.bytes", "2048"));
-		assertThat(config.overrides()).containsEntry("retention.ms", "1000").containsEntry("segment.bytes", "2048");
+		TopicConfig config = TopicConfig.empty().with(Map.of("retention.ms", 1000, "segment.bytes", "2097152"));
+		assertThat(config.overrides()).containsEntry("retention.ms", "1000").containsEntry("segment.bytes", "2097152");
 		assertThat(config.effective()).containsEntry("retention.ms", 1000L)
-			.containsEntry("segment.bytes", 2048L)
+			.containsEntry("segment.bytes", 2097152L)
 			.containsEntry("cleanup.policy", "delete")
 			.containsEntry("flush.ms", 0L);
 	}
@@ -25,14 +25,24 @@ class TopicConfigTest {
 	@Test
 	void logConfigCarriesEverySetting() {
 		TopicConfig config = TopicConfig.empty()
-			.with(Map.of("retention.ms", 5000, "retention.bytes", 1_000_000, "segment.bytes", 4096,
-					"max.message.bytes", 100, "flush.ms", 20, "index.interval.bytes", 512));
-		assertThat(config.logConfig()).isEqualTo(new LogConfig(4096, 100, 20, 5000, 1_000_000, 512));
+			.with(Map.of("retention.ms", 5000, "retention.bytes", 1_000_000, "segment.bytes", 4194304,
+					"max.message.bytes", 100, "flush.ms", 20, "index.interval.bytes", 512, "segment.index.bytes", 2048));
+		assertThat(config.logConfig()).isEqualTo(new LogConfig(4194304, 100, 20, 5000, 1_000_000, 512, 2048));
 	}
 
 	@Test
 	void defaultsMatchTheEngine() {
 		assertThat(TopicConfig.empty().logConfig()).isEqualTo(LogConfig.defaults());
+	}
+
+	@Test
+	void timestampWindowHasKafkasDefaults() {
+		assertThat(TopicConfig.empty().timestampBeforeMaxMs()).isEqualTo(Long.MAX_VALUE);
+		assertThat(TopicConfig.empty().timestampAfterMaxMs()).isEqualTo(3_600_000);
+		TopicConfig config = TopicConfig.empty()
+			.with(Map.of("message.timestamp.before.max.ms", 60_000, "message.timestamp.after.max.ms", "1000"));
+		assertThat(config.timestampBeforeMaxMs()).isEqualTo(60_000);
+		assertThat(config.timestampAfterMaxMs()).isEqualTo(1000);
 	}
 
 	@Test
@@ -49,10 +59,12 @@ class TopicConfigTest {
 	@Test
 	void refusesValuesOutOfRange() {
 		assertInvalid(Map.of("retention.ms", -2), "between -1");
-		assertInvalid(Map.of("segment.bytes", 10), "between 1024");
+		assertInvalid(Map.of("segment.bytes", 10), "between 1048576");
 		assertInvalid(Map.of("flush.ms", -1), "between 0");
 		assertInvalid(Map.of("max.message.bytes", 0), "between 1");
-		assertInvalid(Map.of("segment.bytes", "99999999999999999999999"), "between 1024");
+		assertInvalid(Map.of("segment.bytes", "99999999999999999999999"), "between 1048576");
+		assertInvalid(Map.of("segment.index.bytes", 1023), "between 1024");
+		assertInvalid(Map.of("message.timestamp.after.max.ms", -1), "between 0");
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.caudal.budget.ByteBudget;
 import io.caudal.config.CaudalProperties;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
@@ -40,6 +41,8 @@ import static org.awaitility.Awaitility.await;
  */
 class GroupSocketHandlerTest {
 
+	private static final int REBALANCE_MS = MemberConfig.DEFAULT_REBALANCE_TIMEOUT_MS;
+
 	private static final Duration REBALANCE_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final Duration AUTO_COMMIT_INTERVAL = Duration.ofSeconds(3);
@@ -64,9 +67,9 @@ class GroupSocketHandlerTest {
 		this.harness.createTopic("orders", 2);
 		CaudalProperties.Websocket settings = new CaudalProperties.Websocket(100, DataSize.ofKilobytes(64),
 				Duration.ofSeconds(10), Duration.ofSeconds(20), DataSize.ofKilobytes(64), List.of(), REBALANCE_TIMEOUT,
-				AUTO_COMMIT_INTERVAL);
+				AUTO_COMMIT_INTERVAL, DataSize.ofMegabytes(64));
 		this.sessions = new SessionRegistry(settings, new MessageCodec(JsonMapper.builder().build()), this.harness.time,
-				new SimpleMeterRegistry(), this.pumps);
+				new SimpleMeterRegistry(), this.pumps, new ByteBudget("caudal.websocket.max-buffered-bytes", 1 << 30));
 		this.handler = new GroupSocketHandler(this.coordinator, this.harness.fetch, this.harness.door.encoder, settings,
 				this.sessions, session -> (StubSocket) session);
 	}
@@ -97,7 +100,7 @@ class GroupSocketHandlerTest {
 	/** An HTTP member of group g reading orders from the earliest offset. */
 	private String httpMember() {
 		return this.coordinator
-			.join("g", new MemberConfig(List.of("orders"), 30_000, "range", AutoOffsetReset.EARLIEST, null),
+			.join("g", new MemberConfig(List.of("orders"), 30_000, REBALANCE_MS, "range", AutoOffsetReset.EARLIEST, null),
 					Transport.HTTP, MemberListener.NONE)
 			.memberId();
 	}
@@ -110,6 +113,7 @@ class GroupSocketHandlerTest {
 
 	private void advance(Duration duration) {
 		this.harness.time.advanceMs(duration.toMillis());
+		this.harness.sweep();
 		this.sessions.checkAll();
 		this.pumps.runPending();
 	}
@@ -153,7 +157,8 @@ class GroupSocketHandlerTest {
 			.filter(member -> member.transport() == Transport.HTTP)
 			.findFirst()
 			.orElseThrow();
-		return this.coordinator.heartbeat("g", http.memberId()).assignment();
+		return this.coordinator.heartbeat("g", http.memberId(), this.coordinator.describe("g").generation())
+			.assignment();
 	}
 
 	@Test
@@ -213,11 +218,18 @@ class GroupSocketHandlerTest {
 	}
 
 	@Test
-	void anyLaterMessageReleasesARevokedPartition() {
+	void onlyAMessageShowingTheClientSawTheRevocationReleasesIt() {
 		StubSocket socket = memberToldToGiveUpPartitionOne();
-		receive(socket, "not json");
+		receive(socket, "{\"type\":\"credit\",\"records\":5}");
+		receive(socket, "{\"type\":\"ack\",\"generation\":1}");
+		receive(socket, "{\"type\":\"ack\"}");
 		assertThat(ofType(socket, "error")).singleElement()
 			.satisfies(error -> assertThat(error.get("code").asString()).isEqualTo("INVALID_REQUEST"));
+		this.pumps.runPending();
+		assertThat(partitions(lastAssignment(socket).get("revoking"))).containsExactly("orders-1");
+		assertThat(httpAssignment()).isEmpty();
+
+		receive(socket, "{\"type\":\"ack\",\"generation\":2}");
 		this.pumps.runPending();
 		assertThat(lastAssignment(socket).get("revoking").size()).isZero();
 		assertThat(httpAssignment()).containsExactly(tp(1));
@@ -262,6 +274,22 @@ class GroupSocketHandlerTest {
 		assertThat(this.harness.store.committedOffsets("g")).isEmpty();
 		advance(Duration.ofMillis(1));
 		assertThat(this.harness.store.committedOffsets("g")).isEqualTo(Map.of(tp(0), 3L, tp(1), 0L));
+	}
+
+	@Test
+	void autoCommitCommitsOnlyRecordsWrittenToTheSocket() {
+		StubSocket socket = connect("a", "/ws/groups/g?topics=orders&autoOffsetReset=earliest&autoCommit=true");
+		socket.holdWrites();
+		this.harness.produce("orders", 0, 3);
+		awaitWakeupAndPump();
+		assertThat(socket.records()).as("handed to the transport, not yet written").hasSize(3);
+
+		advance(AUTO_COMMIT_INTERVAL);
+		assertThat(this.harness.store.committedOffsets("g")).isEmpty();
+
+		socket.releaseWrites();
+		advance(AUTO_COMMIT_INTERVAL);
+		assertThat(this.harness.store.committedOffsets("g")).containsEntry(tp(0), 3L);
 	}
 
 	@Test

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -21,6 +23,9 @@ import static org.awaitility.Awaitility.await;
  * beside HTTP members of the same groups.
  */
 class GroupSocketTest extends FullStackTest {
+
+	/** The generation of each HTTP member's last answer, as a client keeps it. */
+	private final Map<String, Integer> seenGenerations = new ConcurrentHashMap<>();
 
 	private void createTopic(String name, int partitions) {
 		Response created = this.http.post("/topics", "{\"name\":\"" + name + "\",\"partitions\":" + partitions + "}");
@@ -71,12 +76,17 @@ class GroupSocketTest extends FullStackTest {
 		Response joined = this.http.post("/groups/" + group + "/members",
 				"{\"topics\":[\"" + topic + "\"],\"autoOffsetReset\":\"earliest\"}");
 		assertThat(joined.status()).as(joined.toString()).isEqualTo(201);
+		this.seenGenerations.put(joined.json().get("memberId").asString(), joined.json().get("generation").asInt());
 		return joined.json().get("memberId").asString();
 	}
 
+	/** Polls as a careful client does, saying which generation it last saw. */
 	private JsonNode pollOverHttp(String group, String member) {
-		Response polled = this.http.get("/groups/" + group + "/members/" + member + "/records");
+		Integer seen = this.seenGenerations.get(member);
+		Response polled = this.http
+			.get("/groups/" + group + "/members/" + member + "/records" + ((seen != null) ? "?generation=" + seen : ""));
 		assertThat(polled.status()).as(polled.toString()).isEqualTo(200);
+		this.seenGenerations.put(member, polled.json().get("generation").asInt());
 		return polled.json();
 	}
 
@@ -206,7 +216,7 @@ class GroupSocketTest extends FullStackTest {
 	}
 
 	@Test
-	void aRevokedPartitionIsAnnouncedAndReleasedWhenTheClientCommitsOrSendsAnotherMessage() {
+	void aRevokedPartitionIsAnnouncedAndReleasedWhenTheClientCommitsOrAcknowledgesTheGeneration() {
 		createTopic("gs-revoke", 2);
 		try (TestSocket socket = join("revoke", "topics=gs-revoke&autoOffsetReset=earliest")) {
 			awaitPartitions(socket, 0, 1);
@@ -227,8 +237,11 @@ class GroupSocketTest extends FullStackTest {
 			assertThat(this.http.delete("/groups/revoke/members/" + first).status()).isEqualTo(204);
 			awaitPartitions(socket, 0, 1);
 			String second = joinOverHttp("revoke", "gs-revoke");
-			socket.awaitLast("assignment", assignment -> !assignment.get("revoking").isEmpty());
+			JsonNode again = socket.awaitLast("assignment", assignment -> !assignment.get("revoking").isEmpty());
 			socket.grant(1);
+			assertThat(pollOverHttp("revoke", second).get("assignment")).as("credit does not show the client heard")
+				.isEmpty();
+			socket.send("{\"type\":\"ack\",\"generation\":" + again.get("generation").asInt() + "}");
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> numbers(pollOverHttp("revoke", second).get("assignment")).equals(List.of(1)));
 			awaitPartitions(socket, 0);

@@ -189,23 +189,22 @@ class TopicTailSocketTest extends FullStackTest {
 	}
 
 	@Test
-	void theHandshakeAcceptsConfiguredAndLocalOriginsOnly() {
+	void theHandshakeAcceptsTheSameOriginAndConfiguredOnesOnly() {
 		createTopic("tail-origin", 1);
 		String path = "/ws/topics/tail-origin";
 		try (TestSocket configured = TestSocket.fromOrigin(port(), path, "https://dashboard.example");
-				TestSocket local = TestSocket.fromOrigin(port(), path, "http://localhost:3000");
-				TestSocket loopback = TestSocket.fromOrigin(port(), path, "http://[::1]:5173");
 				TestSocket same = TestSocket.fromOrigin(port(), path, "http://localhost:" + port())) {
 			produce("tail-origin", "{\"value\":1}");
 			assertThat(configured.awaitRecords(1)).hasSize(1);
-			assertThat(local.awaitRecords(1)).hasSize(1);
-			assertThat(loopback.awaitRecords(1)).hasSize(1);
 			assertThat(same.awaitRecords(1)).hasSize(1);
 		}
-		assertThatThrownBy(() -> TestSocket.fromOrigin(port(), path, "https://evil.example"))
-			.isInstanceOf(CompletionException.class)
-			.rootCause()
-			.hasMessageContaining("403");
+		// Another local web app is another origin: it gets in only when caudal.websocket.allowed-origin-patterns says so.
+		for (String origin : new String[] { "https://evil.example", "http://localhost:3000", "http://[::1]:5173" }) {
+			assertThatThrownBy(() -> TestSocket.fromOrigin(port(), path, origin)).as(origin)
+				.isInstanceOf(CompletionException.class)
+				.rootCause()
+				.hasMessageContaining("403");
+		}
 	}
 
 	@Test

@@ -46,7 +46,7 @@ final class TempPartition implements AutoCloseable {
 	static TempPartition open(String name, boolean fsync) throws IOException {
 		Path dir = Files.createTempDirectory("caudal-bench-").resolve(name);
 		LogConfig config = new LogConfig(LogConfig.defaults().segmentBytes(), LogConfig.defaults().maxMessageBytes(),
-				fsync ? 0 : NO_FSYNC_FLUSH_MS, -1, -1, LogConfig.defaults().indexIntervalBytes());
+				fsync ? 0 : NO_FSYNC_FLUSH_MS, -1, -1, LogConfig.defaults().indexIntervalBytes(), LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 		LogWriter writer = new LogWriter(1);
 		return new TempPartition(dir, writer, PartitionLog.open(dir, name, config, Time.SYSTEM, writer));
 	}

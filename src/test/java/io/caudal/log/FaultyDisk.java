@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Opens real channels, but those of {@code .log} files can be made to fail writes (after writing half), fsyncs and
- * truncations, or to block in fsync until released: a disk going bad on demand.
+ * The machine's file system, but the channels of {@code .log} files can be made to fail writes (after writing
+ * half), fsyncs and truncations, or to block in fsync until released: a disk going bad on demand.
  */
-final class FaultyChannels implements ChannelFactory {
+final class FaultyDisk extends LocalFileSystem {
 
 	volatile boolean failWrites;
 
@@ -33,7 +33,7 @@ final class FaultyChannels implements ChannelFactory {
 
 	@Override
 	public FileChannel open(Path file, OpenOption... options) throws IOException {
-		FileChannel channel = FileChannel.open(file, options);
+		FileChannel channel = super.open(file, options);
 		return file.getFileName().toString().endsWith(LogFiles.LOG_SUFFIX) ? new FaultyChannel(channel) : channel;
 	}
 
@@ -59,7 +59,7 @@ final class FaultyChannels implements ChannelFactory {
 		}
 
 		private int write(ByteBuffer source, long position, boolean positional) throws IOException {
-			if (FaultyChannels.this.failWrites) {
+			if (FaultyDisk.this.failWrites) {
 				// Half of the bytes reach the file, as when a disk fills up mid-write.
 				ByteBuffer half = source.duplicate();
 				half.limit(half.position() + half.remaining() / 2);
@@ -86,7 +86,7 @@ final class FaultyChannels implements ChannelFactory {
 
 		@Override
 		public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
-			if (FaultyChannels.this.failWrites) {
+			if (FaultyDisk.this.failWrites) {
 				throw new IOException("injected: No space left on device");
 			}
 			return this.delegate.write(sources, offset, length);
@@ -94,9 +94,9 @@ final class FaultyChannels implements ChannelFactory {
 
 		@Override
 		public void force(boolean metaData) throws IOException {
-			CountDownLatch gate = FaultyChannels.this.forceGate;
+			CountDownLatch gate = FaultyDisk.this.forceGate;
 			if (gate != null) {
-				FaultyChannels.this.forcesWaiting.incrementAndGet();
+				FaultyDisk.this.forcesWaiting.incrementAndGet();
 				try {
 					if (!gate.await(30, TimeUnit.SECONDS)) {
 						throw new IOException("injected: the force gate stayed closed");
@@ -107,19 +107,19 @@ final class FaultyChannels implements ChannelFactory {
 					throw new IOException("interrupted at the force gate", ex);
 				}
 				finally {
-					FaultyChannels.this.forcesWaiting.decrementAndGet();
+					FaultyDisk.this.forcesWaiting.decrementAndGet();
 				}
 			}
-			if (FaultyChannels.this.failForce) {
+			if (FaultyDisk.this.failForce) {
 				throw new IOException("injected: Input/output error");
 			}
-			FaultyChannels.this.forces.incrementAndGet();
+			FaultyDisk.this.forces.incrementAndGet();
 			this.delegate.force(metaData);
 		}
 
 		@Override
 		public FileChannel truncate(long size) throws IOException {
-			if (FaultyChannels.this.failTruncate) {
+			if (FaultyDisk.this.failTruncate) {
 				throw new IOException("injected: Read-only file system");
 			}
 			this.delegate.truncate(size);
