@@ -37,6 +37,11 @@ public final class ContainerErrorValve extends ErrorReportValve {
 		if (!ioAllowed.get()) {
 			return;
 		}
+		if (status == HttpStatus.NOT_IMPLEMENTED.value()) {
+			// Tomcat's only 501 is for a Transfer-Encoding it cannot decode: a client's mistake, so a 4xx.
+			status = HttpStatus.BAD_REQUEST.value();
+			response.setStatus(status);
+		}
 		try {
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 			response.setCharacterEncoding("UTF-8");

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -61,6 +62,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	ResponseEntity<Object> tooLarge(RequestTooLargeException ex) {
 		return Problems.response(
 				Problems.of(ErrorCode.REQUEST_TOO_LARGE, ex.getMessage(), Map.of("maxBytes", ex.maxBytes())));
+	}
+
+	/** Tomcat decodes query and form parameters lazily, so a bad escape in them surfaces here. */
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<Object> undecodableParameters(InvalidParameterException ex) {
+		return Problems.response(Problems.of(ErrorCode.INVALID_REQUEST,
+				"The request's parameters (query or form body) hold an escape that cannot be decoded.", Map.of()));
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -1,6 +1,7 @@
 package io.caudal.api;
 
 import java.io.InputStream;
+import java.security.DigestInputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +13,7 @@ import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.topic.FetchPosition;
 import io.caudal.topic.FetchService;
+import io.caudal.topic.IdempotencyKeys;
 import io.caudal.topic.ProduceRecord;
 import io.caudal.topic.ProduceService;
 import io.caudal.topic.RecordPosition;
@@ -29,6 +31,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -65,8 +68,15 @@ class RecordController {
 					+ "request order. A keyed record goes to Kafka's partition for its key (murmur2), unkeyed records "
 					+ "of one request go together to the next partition in rotation, `partition` forces one. The "
 					+ "answer comes once the records are durable: fsynced when the topic's flush.ms is 0 (default). "
-					+ "The request is checked whole first: a bad record means nothing is written.")
+					+ "The request is checked whole first: a bad record means nothing is written. With an "
+					+ "`Idempotency-Key`, a retry of the same body within `caudal.idempotency.window` answers the "
+					+ "first answer again and writes nothing (or only the partitions' batches a cut-off try did not "
+					+ "store); unkeyed records then go to a partition picked by the key.")
 	@ApiResponse(responseCode = "200", description = "Stored")
+	@ApiResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_IN_USE: a request with this key is in flight")
+	@ApiResponse(responseCode = "422", description = "IDEMPOTENCY_KEY_REUSED: this key came with another body")
+	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: the produce memory budget is full, or the "
+			+ "server remembers as many idempotency keys as it may; see Retry-After")
 	@ApiResponse(responseCode = "400", description = "Malformed request (INVALID_REQUEST)")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
 	@ApiResponse(responseCode = "413", description = "RECORD_TOO_LARGE or REQUEST_TOO_LARGE; nothing written")
@@ -75,19 +85,44 @@ class RecordController {
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = RecordRequests.Produce.class)))
 	Answer<RecordResponses.Produced> produce(@Parameter(example = "orders") @PathVariable String topic,
+			@Parameter(description = "Makes a retry safe: 1-255 visible ASCII characters, unique per request; a "
+					+ "retry sends the same key and the same body bytes", example = "order-4711-attempt")
+			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
 			@Parameter(hidden = true) InputStream body) {
+		checkIdempotencyKey(idempotencyKey);
 		int maxMessageBytes = this.produceService.maxMessageBytes(topic);
 		Reservation memory = this.produceMemory.startReservation();
 		try {
-			List<ProduceRecord> records = checked(this.reader.read(new ReservingInputStream(body, memory),
+			InputStream reserving = new ReservingInputStream(body, memory);
+			DigestInputStream hashed = (idempotencyKey != null)
+					? new DigestInputStream(reserving, IdempotencyKeys.sha256()) : null;
+			List<ProduceRecord> records = checked(this.reader.read((hashed != null) ? hashed : reserving,
 					maxMessageBytes));
-			CompletableFuture<List<RecordPosition>> stored = this.produceService.produce(topic, records);
+			IdempotencyKeys.Request idempotency = null;
+			if (hashed != null) {
+				// The reader reads to the end of the body (it refuses anything after the JSON), so all of it is hashed.
+				idempotency = IdempotencyKeys.Request.of(idempotencyKey, hashed.getMessageDigest().digest());
+			}
+			CompletableFuture<List<RecordPosition>> stored = this.produceService.produce(topic, records, idempotency);
 			stored.whenComplete((positions, failure) -> memory.release());
 			return Answer.waitingUpTo(stored, RecordResponses.Produced::new, PRODUCE_BLOCKING_WAIT);
 		}
 		catch (RuntimeException ex) {
 			memory.release();
 			throw ex;
+		}
+	}
+
+	/** The contract's key syntax: 1 to 255 visible ASCII characters. */
+	private static void checkIdempotencyKey(String key) {
+		if (key == null) {
+			return;
+		}
+		boolean visible = !key.isEmpty() && key.length() <= 255 && key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+		if (!visible) {
+			throw new CaudalException(ErrorCode.INVALID_REQUEST,
+					"Idempotency-Key must be 1 to 255 visible ASCII characters (no spaces); got " + key.length()
+							+ " characters.");
 		}
 	}
 

@@ -34,7 +34,7 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 		@DefaultValue("2") int logWriterThreads,
 		@DefaultValue("1m") Duration retentionCheckInterval,
 		@DefaultValue Produce produce, @DefaultValue Fetch fetch, @DefaultValue Cors cors,
-		@DefaultValue Websocket websocket, @DefaultValue Sse sse) {
+		@DefaultValue Websocket websocket, @DefaultValue Sse sse, @DefaultValue Idempotency idempotency) {
 
 	/** The storage engines {@code caudal.storage} may name. */
 	public enum StorageEngine {
@@ -51,6 +51,14 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	 * {@code RESOURCE_LIMIT}). Default: an eighth of the heap
 	 */
 	public record Produce(DataSize maxBufferedBytes) {
+	}
+
+	/**
+	 * Retry-safe produce ({@code Idempotency-Key}).
+	 * @param window how long a key is remembered after its first request
+	 * @param maxKeys the most keys remembered at once, over all topics; past it a new key is refused (429)
+	 */
+	public record Idempotency(@DefaultValue("24h") Duration window, @DefaultValue("100000") int maxKeys) {
 	}
 
 	/**

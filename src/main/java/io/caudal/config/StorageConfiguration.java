@@ -13,6 +13,7 @@ import io.caudal.time.Time;
 import io.caudal.topic.FetchLimits;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.FileStorage;
+import io.caudal.topic.IdempotencyKeys;
 import io.caudal.topic.ProduceService;
 import io.caudal.topic.RecordEncoder;
 import io.caudal.topic.Storage;
@@ -52,8 +53,20 @@ class StorageConfiguration {
 	}
 
 	@Bean
-	ProduceService produceService(Storage storage, Time time, MeterRegistry meters) {
-		return new ProduceService(storage, time, meters);
+	IdempotencyKeys idempotencyKeys(Storage storage, Time time, CaudalProperties properties, TopicService topics,
+			MeterRegistry meters) {
+		CaudalProperties.Idempotency settings = properties.idempotency();
+		IdempotencyKeys keys = new IdempotencyKeys(storage, time, settings.window().toMillis(), settings.maxKeys());
+		topics.onDelete(keys::forget);
+		Gauge.builder("caudal.idempotency.keys", keys, IdempotencyKeys::size)
+			.description("Idempotency keys remembered, at most caudal.idempotency.max-keys")
+			.register(meters);
+		return keys;
+	}
+
+	@Bean
+	ProduceService produceService(Storage storage, Time time, MeterRegistry meters, IdempotencyKeys keys) {
+		return new ProduceService(storage, time, meters, keys);
 	}
 
 	/** Answers long polls once they wake; reads are short, so a few threads serve many waiting polls. */

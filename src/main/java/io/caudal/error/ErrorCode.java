@@ -23,6 +23,10 @@ public enum ErrorCode {
 	STORAGE_ERROR(503, "Storage error"),
 	/** A record timestamp outside the topic's message.timestamp.before/after.max.ms window. */
 	INVALID_TIMESTAMP(400, "Invalid timestamp"),
+	/** An Idempotency-Key used again, within its window, with another request body. */
+	IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused"),
+	/** An Idempotency-Key whose first request is still in flight. */
+	IDEMPOTENCY_KEY_IN_USE(409, "Idempotency key in use"),
 	/** A server-wide or per-principal cap is reached (partitions, groups, members, sockets, streams). */
 	RESOURCE_LIMIT(429, "Resource limit reached"),
 	/** Not a client mistake: a fault of the server, logged with its cause. */

@@ -26,6 +26,11 @@ class LocalFileSystem implements LogFileSystem {
 	}
 
 	@Override
+	public long lastModifiedMs(Path file) throws IOException {
+		return Files.getLastModifiedTime(file).toMillis();
+	}
+
+	@Override
 	public long size(Path file) throws IOException {
 		return Files.size(file);
 	}

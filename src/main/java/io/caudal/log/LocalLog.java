@@ -128,6 +128,28 @@ final class LocalLog {
 		return collector.result(this.logStartOffset);
 	}
 
+	/** See {@link PartitionLog#taggedBatches(long)}. */
+	List<TaggedBatch> taggedBatches(long modifiedSinceMs, LogFileSystem fileSystem) {
+		List<TaggedBatch> tagged = new ArrayList<>();
+		for (LogSegment segment : this.segments.values()) {
+			if (!segment.retain()) {
+				continue;
+			}
+			try {
+				if (fileSystem.lastModifiedMs(segment.file()) >= modifiedSinceMs) {
+					segment.taggedBatches(tagged::add);
+				}
+			}
+			catch (IOException ex) {
+				throw new LogStorageException(this.name + " - Reading " + segment.file() + " failed.", ex);
+			}
+			finally {
+				segment.release();
+			}
+		}
+		return tagged;
+	}
+
 	/** See {@link PartitionLog#offsetForTimestamp(long)}. */
 	long offsetForTimestamp(long timestampMs) {
 		long end = this.logEndOffset;

@@ -87,8 +87,8 @@ final class LogAppender {
 		return this.lane.isCurrentThread();
 	}
 
-	/** See {@link PartitionLog#prepareAppend(List)}. */
-	PreparedAppend prepare(List<LogRecord> records) {
+	/** See {@link PartitionLog#prepareAppend(List, BatchTag)}. */
+	PreparedAppend prepare(List<LogRecord> records, BatchTag tag) {
 		if (records.isEmpty()) {
 			throw new IllegalArgumentException(this.name + " - An append needs at least one record.");
 		}
@@ -102,7 +102,7 @@ final class LogAppender {
 		if (this.closeStarted) {
 			throw closedException();
 		}
-		RecordBatches.Batch batch = RecordBatches.build(records);
+		RecordBatches.Batch batch = RecordBatches.build(records, tag);
 		int permits;
 		try {
 			permits = this.lane.reserve(batch.sizeInBytes());

@@ -20,6 +20,9 @@ interface LogFileSystem {
 
 	boolean exists(Path path);
 
+	/** When the file's content last changed, in epoch milliseconds. */
+	long lastModifiedMs(Path file) throws IOException;
+
 	/** A file's size in bytes, without opening it. */
 	long size(Path file) throws IOException;
 

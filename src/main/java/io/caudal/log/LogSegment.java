@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -372,6 +373,27 @@ final class LogSegment {
 			position += header.sizeInBytes();
 		}
 		return -1;
+	}
+
+	/** Hands each published batch carrying a tag to {@code found}, in offset order, reading headers only (any thread). */
+	void taggedBatches(Consumer<TaggedBatch> found) throws IOException {
+		State state = this.published;
+		FileChannel channel = this.data.acquire();
+		try {
+			FileWindow reader = new FileWindow(channel, state.size(), () -> BatchScan.WINDOW_BYTES, false);
+			int position = 0;
+			while (position < state.size()) {
+				BatchHeader header = header(reader, position, state.size());
+				if (header.tag() != null) {
+					found.accept(new TaggedBatch(header.tag(), header.baseOffset(),
+							(int) (header.lastOffset() - header.baseOffset() + 1)));
+				}
+				position += header.sizeInBytes();
+			}
+		}
+		finally {
+			this.data.release();
+		}
 	}
 
 	/**

@@ -87,7 +87,7 @@ public final class PartitionLog implements AutoCloseable {
 	public CompletableFuture<AppendResult> append(List<LogRecord> records) {
 		PreparedAppend prepared;
 		try {
-			prepared = this.appender.prepare(records);
+			prepared = this.appender.prepare(records, null);
 		}
 		catch (LogStorageException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -99,12 +99,22 @@ public final class PartitionLog implements AutoCloseable {
 	 * Builds and checks a batch and reserves room for it in the writer's queue, without queuing it: appends to
 	 * several partitions can then be checked all before any is written.
 	 * @param records one or more records
+	 * @param tag stored in the batch's header and found again by {@link #taggedBatches}, or null
 	 * @throws RecordTooLargeException if a record exceeds {@code maxMessageBytes}
 	 * @throws LogStorageException if the log is closed or the writer's queue stays full
 	 * @throws IllegalArgumentException if {@code records} is empty
 	 */
-	public PreparedAppend prepareAppend(List<LogRecord> records) {
-		return this.appender.prepare(records);
+	public PreparedAppend prepareAppend(List<LogRecord> records, BatchTag tag) {
+		return this.appender.prepare(records, tag);
+	}
+
+	/**
+	 * The published batches that carry a tag, in offset order, in the segments whose file was written at or after
+	 * {@code modifiedSinceMs}: reads batch headers only.
+	 * @throws LogStorageException if the log is closed or a file cannot be read
+	 */
+	public List<TaggedBatch> taggedBatches(long modifiedSinceMs) {
+		return this.local.taggedBatches(modifiedSinceMs, this.fileSystem);
 	}
 
 	/**

@@ -47,6 +47,13 @@ final class RecordBatches {
 
 	static final int MAX_TIMESTAMP_OFFSET = BASE_TIMESTAMP_OFFSET + 8;
 
+	// Then producer id (int64), producer epoch (int16) and base sequence (int32).
+	static final int PRODUCER_ID_OFFSET = MAX_TIMESTAMP_OFFSET + 8;
+
+	static final int PRODUCER_EPOCH_OFFSET = PRODUCER_ID_OFFSET + 8;
+
+	static final int BASE_SEQUENCE_OFFSET = PRODUCER_EPOCH_OFFSET + 2;
+
 	/** The attribute bits naming the compression codec; 0 is none. */
 	static final int COMPRESSION_MASK = 0x07;
 
@@ -81,16 +88,18 @@ final class RecordBatches {
 	 * @param lastOffset the offset of the last record
 	 * @param sizeInBytes the whole batch in bytes, log overhead included
 	 * @param maxTimestamp the largest record timestamp
+	 * @param tag the producer fields, or null when the producer id is -1
 	 */
-	record BatchHeader(long baseOffset, long lastOffset, int sizeInBytes, long maxTimestamp) {
+	record BatchHeader(long baseOffset, long lastOffset, int sizeInBytes, long maxTimestamp, BatchTag tag) {
 	}
 
 	/**
 	 * Builds one uncompressed v2 batch with CreateTime timestamps and base offset 0, CRC included.
 	 * @param records one or more records
+	 * @param tag its producer fields, or null for none
 	 * @throws IllegalArgumentException if the batch would not fit in 2 GiB
 	 */
-	static Batch build(List<LogRecord> records) {
+	static Batch build(List<LogRecord> records, BatchTag tag) {
 		List<org.apache.kafka.common.header.Header[]> headers = new ArrayList<>(records.size());
 		long estimate = HEADER_SIZE;
 		for (LogRecord record : records) {
@@ -104,7 +113,10 @@ final class RecordBatches {
 					"A batch of " + records.size() + " records needs up to " + estimate + " bytes; the limit is 2 GiB.");
 		}
 		MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate((int) estimate),
-				RecordBatch.MAGIC_VALUE_V2, Compression.NONE, TimestampType.CREATE_TIME, 0L);
+				RecordBatch.MAGIC_VALUE_V2, Compression.NONE, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP,
+				(tag != null) ? tag.id() : RecordBatch.NO_PRODUCER_ID,
+				(tag != null) ? tag.epoch() : RecordBatch.NO_PRODUCER_EPOCH,
+				(tag != null) ? tag.sequence() : RecordBatch.NO_SEQUENCE);
 		long maxTimestamp = RecordBatch.NO_TIMESTAMP;
 		for (int i = 0; i < records.size(); i++) {
 			LogRecord record = records.get(i);
@@ -145,8 +157,13 @@ final class RecordBatches {
 			throw new CorruptRecordException(
 					"the batch declares base offset " + baseOffset + " and last offset delta " + lastOffsetDelta, null);
 		}
+		long producerId = buffer.getLong(index + PRODUCER_ID_OFFSET);
+		short producerEpoch = buffer.getShort(index + PRODUCER_EPOCH_OFFSET);
+		int baseSequence = buffer.getInt(index + BASE_SEQUENCE_OFFSET);
+		BatchTag tag = (producerId >= 0 && producerEpoch >= 0 && baseSequence >= 0)
+				? new BatchTag(producerId, producerEpoch, baseSequence) : null;
 		return new BatchHeader(baseOffset, baseOffset + lastOffsetDelta, Records.LOG_OVERHEAD + length,
-				buffer.getLong(index + MAX_TIMESTAMP_OFFSET));
+				buffer.getLong(index + MAX_TIMESTAMP_OFFSET), tag);
 	}
 
 	/**

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.log.AppendResult;
+import io.caudal.log.BatchTag;
 import io.caudal.log.CorruptRecordException;
 import io.caudal.log.LogRecord;
 import io.caudal.log.LogStorageException;
@@ -158,11 +159,13 @@ public class FileStorage implements Storage {
 	}
 
 	@Override
-	public Map<Integer, CompletableFuture<Long>> append(String topic, Map<Integer, List<NewRecord>> batches) {
+	public Map<Integer, CompletableFuture<Long>> append(String topic, Map<Integer, List<NewRecord>> batches,
+			IdempotencyMark mark) {
+		BatchTag tag = (mark != null) ? new BatchTag(mark.keyHash(), mark.partitionCount(), mark.bodyHash()) : null;
 		Map<Integer, PreparedAppend> prepared = new LinkedHashMap<>();
 		try {
 			batches.forEach((partition, records) -> prepared.put(partition, prepare(new TopicPartition(topic,
-					partition), records)));
+					partition), records, tag)));
 		}
 		catch (RuntimeException ex) {
 			prepared.values().forEach(PreparedAppend::cancel);
@@ -174,14 +177,30 @@ public class FileStorage implements Storage {
 		return appended;
 	}
 
-	private PreparedAppend prepare(TopicPartition partition, List<NewRecord> records) {
+	@Override
+	public List<MarkedBatch> markedBatches(TopicPartition partition, long storedSinceMs) {
+		try {
+			return log(partition).taggedBatches(storedSinceMs)
+				.stream()
+				.map(batch -> new MarkedBatch(new IdempotencyMark(batch.tag().id(), batch.tag().epoch(),
+						batch.tag().sequence()), partition.partition(), batch.baseOffset(), batch.recordCount()))
+				.toList();
+		}
+		catch (LogStorageException ex) {
+			logger.warn("{} - Reading the marks of stored batches failed: {}", partition, ex.getMessage());
+			throw new CaudalException(ErrorCode.STORAGE_ERROR, "Partition " + partition + " could not be read to "
+					+ "find the idempotency keys stored in it; retry shortly.");
+		}
+	}
+
+	private PreparedAppend prepare(TopicPartition partition, List<NewRecord> records, BatchTag tag) {
 		PartitionLog log = log(partition);
 		List<LogRecord> logRecords = new ArrayList<>(records.size());
 		for (NewRecord record : records) {
 			logRecords.add(new LogRecord(record.key(), record.value(), headers(record.headers()), record.timestamp()));
 		}
 		try {
-			return log.prepareAppend(logRecords);
+			return log.prepareAppend(logRecords, tag);
 		}
 		catch (RecordTooLargeException ex) {
 			throw new CaudalException(ErrorCode.RECORD_TOO_LARGE, "A record is " + ex.recordBytes() + " bytes; topic '"

@@ -1,9 +1,11 @@
 package io.caudal.topic;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -24,12 +26,15 @@ public class ProduceService {
 
 	private final MeterRegistry meters;
 
+	private final IdempotencyKeys keys;
+
 	private final Partitioner partitioner = new Partitioner();
 
-	public ProduceService(Storage storage, Time time, MeterRegistry meters) {
+	public ProduceService(Storage storage, Time time, MeterRegistry meters, IdempotencyKeys keys) {
 		this.storage = storage;
 		this.time = time;
 		this.meters = meters;
+		this.keys = keys;
 	}
 
 	/**
@@ -50,8 +55,39 @@ public class ProduceService {
 	 * the topic's {@code max.message.bytes}
 	 */
 	public CompletableFuture<List<RecordPosition>> produce(String topicName, List<ProduceRecord> records) {
-		long startNanos = this.time.nanoseconds();
+		return produce(topicName, records, null);
+	}
+
+	/**
+	 * As {@link #produce(String, List)}, retry-safe with an {@code Idempotency-Key}: a retry of a request that
+	 * stored its records answers the same positions and writes nothing; one of a request cut off part-way writes only
+	 * the partitions' batches that are missing. A new key's unkeyed records all go to one partition picked by the
+	 * key, so that a retry places them where the first try did.
+	 * @param idempotency the request's key and body, or null
+	 * @throws CaudalException also {@link ErrorCode#IDEMPOTENCY_KEY_IN_USE}, {@link ErrorCode#IDEMPOTENCY_KEY_REUSED}
+	 * and {@link ErrorCode#RESOURCE_LIMIT} (see {@link IdempotencyKeys})
+	 */
+	public CompletableFuture<List<RecordPosition>> produce(String topicName, List<ProduceRecord> records,
+			IdempotencyKeys.Request idempotency) {
 		Topic topic = this.storage.topic(topicName);
+		if (idempotency == null) {
+			return produce(topic, records, null, null);
+		}
+		IdempotencyKeys.Entry entry = this.keys.begin(topicName, idempotency, topic.partitions());
+		try {
+			return produce(topic, records, idempotency, entry);
+		}
+		catch (RuntimeException ex) {
+			this.keys.finish(topicName, idempotency.keyHash(), entry);
+			throw ex;
+		}
+	}
+
+	private CompletableFuture<List<RecordPosition>> produce(Topic topic, List<ProduceRecord> records,
+			IdempotencyKeys.Request idempotency, IdempotencyKeys.Entry entry) {
+		long startNanos = this.time.nanoseconds();
+		String topicName = topic.name();
+		int partitionCount = (entry != null) ? entry.partitionCount() : topic.partitions();
 		int maxMessageBytes = topic.config().logConfig().maxMessageBytes();
 		long now = this.time.milliseconds();
 		int[] partitionOf = new int[records.size()];
@@ -66,11 +102,12 @@ public class ProduceService {
 				partition = checkPartition(topic, record.partition());
 			}
 			else if (record.key() != null) {
-				partition = Partitioner.partitionForKey(record.key(), topic.partitions());
+				partition = Partitioner.partitionForKey(record.key(), partitionCount);
 			}
 			else {
 				if (unkeyedPartition < 0) {
-					unkeyedPartition = this.partitioner.nextUnkeyedPartition(topic.partitions());
+					unkeyedPartition = (idempotency != null) ? (int) (idempotency.keyHash() % partitionCount)
+							: this.partitioner.nextUnkeyedPartition(partitionCount);
 				}
 				partition = unkeyedPartition;
 			}
@@ -88,31 +125,100 @@ public class ProduceService {
 			timestampOf[i] = timestamp;
 			batches.computeIfAbsent(partition, p -> new ArrayList<>()).add(newRecord);
 		}
-		Map<Integer, CompletableFuture<Long>> appended = this.storage.append(topicName, batches);
+		Map<Integer, Long> storedBefore = (entry != null) ? storedBefore(entry, batches) : Map.of();
+		batches.keySet().removeAll(storedBefore.keySet());
+		Map<Integer, CompletableFuture<Long>> appended = batches.isEmpty() ? Map.of()
+				: this.storage.append(topicName, batches, (entry != null)
+						? new IdempotencyMark(idempotency.keyHash(), entry.partitionCount(), idempotency.bodyHash())
+						: null);
+		int writtenRecords = batches.values().stream().mapToInt(List::size).sum();
 		long totalBytes = bytes;
 		return CompletableFuture.allOf(appended.values().toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
+			if (entry != null) {
+				appended.forEach((partition, stored) -> {
+					if (!stored.isCompletedExceptionally()) {
+						this.keys.stored(entry, partition, stored.join(), batches.get(partition).size());
+					}
+				});
+				this.keys.finish(topicName, idempotency.keyHash(), entry);
+			}
 			if (failure != null) {
 				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
 						? failure.getCause() : failure;
 				throw (cause instanceof CaudalException caudal) ? caudal : new CompletionException(cause);
 			}
-			List<RecordPosition> positions = positions(partitionOf, timestampOf, appended);
-			TopicMeters.produced(this.meters, topicName, records.size(), totalBytes,
-					this.time.nanoseconds() - startNanos);
+			Map<Integer, Long> baseOffsets = new LinkedHashMap<>(storedBefore);
+			appended.forEach((partition, result) -> baseOffsets.put(partition, result.join()));
+			List<RecordPosition> positions = positions(partitionOf, timestampOf, baseOffsets);
+			if (!storedBefore.isEmpty()) {
+				positions = withStoredTimestamps(topicName, positions, storedBefore.keySet());
+			}
+			if (writtenRecords > 0) {
+				TopicMeters.produced(this.meters, topicName, writtenRecords, totalBytes,
+						this.time.nanoseconds() - startNanos);
+			}
 			return positions;
 		});
 	}
 
-	private static List<RecordPosition> positions(int[] partitionOf, long[] timestampOf,
-			Map<Integer, CompletableFuture<Long>> appended) {
-		Map<Integer, Long> nextOffset = new LinkedHashMap<>();
-		appended.forEach((partition, result) -> nextOffset.put(partition, result.join()));
+	/**
+	 * The base offsets of the batches an earlier try of this request stored, checked against the batches this one
+	 * would write: the same body places the same number of records in each partition.
+	 */
+	private static Map<Integer, Long> storedBefore(IdempotencyKeys.Entry entry, Map<Integer, List<NewRecord>> batches) {
+		Map<Integer, Long> stored = new LinkedHashMap<>();
+		batches.forEach((partition, batch) -> {
+			long[] baseAndCount = entry.stored(partition);
+			if (baseAndCount != null) {
+				if (baseAndCount[1] != batch.size()) {
+					throw IdempotencyKeys.reused();
+				}
+				stored.put(partition, baseAndCount[0]);
+			}
+		});
+		return stored;
+	}
+
+	private static List<RecordPosition> positions(int[] partitionOf, long[] timestampOf, Map<Integer, Long> baseOffsets) {
+		Map<Integer, Long> nextOffset = new LinkedHashMap<>(baseOffsets);
 		List<RecordPosition> positions = new ArrayList<>(partitionOf.length);
 		for (int i = 0; i < partitionOf.length; i++) {
 			long offset = nextOffset.merge(partitionOf[i], 1L, Long::sum) - 1;
 			positions.add(new RecordPosition(partitionOf[i], offset, timestampOf[i]));
 		}
 		return positions;
+	}
+
+	/**
+	 * The positions, with the timestamps stored by an earlier try in {@code partitions}: a record without a timestamp
+	 * got the time of the try that stored it. Records deleted by retention meanwhile keep this try's.
+	 */
+	private List<RecordPosition> withStoredTimestamps(String topic, List<RecordPosition> positions,
+			Set<Integer> partitions) {
+		Map<Integer, Map<Long, Long>> stored = new HashMap<>();
+		for (int partition : partitions) {
+			List<RecordPosition> ofPartition = positions.stream().filter(p -> p.partition() == partition).toList();
+			long from = ofPartition.get(0).offset();
+			try {
+				RecordCursor cursor = this.storage
+					.read(new TopicPartition(topic, partition), from, ofPartition.size(), Integer.MAX_VALUE)
+					.cursor();
+				Map<Long, Long> timestamps = stored.computeIfAbsent(partition, p -> new HashMap<>());
+				while (cursor.next()) {
+					timestamps.put(cursor.offset(), cursor.timestamp());
+				}
+			}
+			catch (CaudalException ex) {
+				// Deleted by retention, or unreadable now: this try's timestamps stand.
+			}
+		}
+		List<RecordPosition> answered = new ArrayList<>(positions.size());
+		for (RecordPosition position : positions) {
+			Long timestamp = stored.getOrDefault(position.partition(), Map.of()).get(position.offset());
+			answered.add((timestamp != null) ? new RecordPosition(position.partition(), position.offset(), timestamp)
+					: position);
+		}
+		return answered;
 	}
 
 	/**

@@ -63,7 +63,25 @@ public interface Storage extends AutoCloseable {
 	 * {@link ErrorCode#RECORD_TOO_LARGE} when the topic's limit shrank since the caller checked, or
 	 * {@link ErrorCode#STORAGE_ERROR} when a partition cannot take a batch now; nothing is written then
 	 */
-	Map<Integer, CompletableFuture<Long>> append(String topic, Map<Integer, List<NewRecord>> batches);
+	default Map<Integer, CompletableFuture<Long>> append(String topic, Map<Integer, List<NewRecord>> batches) {
+		return append(topic, batches, null);
+	}
+
+	/**
+	 * As {@link #append(String, Map)}, with every batch carrying {@code mark}, stored with its records: found again
+	 * by {@link #markedBatches} exactly when the records are.
+	 * @param mark null for none
+	 */
+	Map<Integer, CompletableFuture<Long>> append(String topic, Map<Integer, List<NewRecord>> batches,
+			IdempotencyMark mark);
+
+	/**
+	 * The batches carrying a mark in one partition, in offset order, among those stored since
+	 * {@code storedSinceMs} (and perhaps some before).
+	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}, {@link ErrorCode#PARTITION_NOT_FOUND} or
+	 * {@link ErrorCode#STORAGE_ERROR}
+	 */
+	List<MarkedBatch> markedBatches(TopicPartition partition, long storedSinceMs);
 
 	/**
 	 * Reads records from {@code offset} on, at once.

@@ -33,7 +33,13 @@ class ContainerErrorTest extends FullStackTest {
 				{ "too many parameters", "GET /topics/orders/partitions/0/records?" + manyParameters
 						+ " HTTP/1.1\r\nHost: localhost\r\n\r\n" },
 				{ "bad Host", "GET /topics HTTP/1.1\r\nHost: bad host!\r\n\r\n" },
-				{ "bad request line", "GET /topics HTTP/9.9 extra\r\nHost: localhost\r\n\r\n" } };
+				{ "bad request line", "GET /topics HTTP/9.9 extra\r\nHost: localhost\r\n\r\n" },
+				{ "unknown transfer coding",
+						"GET /topics HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\n" },
+				{ "wildcard content type", "POST /groups/g/members/m/commit HTTP/1.0\r\nHost: localhost\r\n"
+						+ "Content-Type: */*\r\nContent-Length: 2\r\n\r\n{}" },
+				{ "broken form body", "POST /groups/g/members/m/commit HTTP/1.0\r\nHost: localhost\r\n"
+						+ "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 9\r\n\r\n%zz=%%&a=" } };
 	}
 
 	@ParameterizedTest(name = "{0}")

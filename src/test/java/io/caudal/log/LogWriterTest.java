@@ -80,14 +80,14 @@ class LogWriterTest {
 		try (LogWriter writer = new LogWriter(1, 2_000, 0);
 				PartitionLog log = PartitionLog.open(this.tmp.resolve("orders-0"), "orders-0", CONFIG,
 						new FakeTime(NOW), writer, new OpenFiles(64))) {
-			PreparedAppend held = log.prepareAppend(bytes(1_500));
+			PreparedAppend held = log.prepareAppend(bytes(1_500), null);
 
-			assertThatThrownBy(() -> log.prepareAppend(bytes(1_500))).isInstanceOf(LogStorageException.class)
+			assertThatThrownBy(() -> log.prepareAppend(bytes(1_500), null)).isInstanceOf(LogStorageException.class)
 				.hasMessageContaining("writer queue stayed full");
 			assertThat(log.logEndOffset()).isZero();
 
 			held.cancel();
-			assertThat(log.prepareAppend(bytes(1_500)).commit().join()).isEqualTo(new AppendResult(0, 0));
+			assertThat(log.prepareAppend(bytes(1_500), null).commit().join()).isEqualTo(new AppendResult(0, 0));
 			assertThatThrownBy(held::commit).isInstanceOf(IllegalStateException.class);
 		}
 	}

@@ -90,6 +90,23 @@ class PartitionLogTest {
 	}
 
 	@Test
+	void taggedBatchesAreFoundAgainAcrossSegmentsAfterAReopen() throws Exception {
+		PartitionLog log = open(config(600));
+		BatchTag first = new BatchTag(42, (short) 3, 7);
+		BatchTag second = new BatchTag(Long.MAX_VALUE, (short) 1, Integer.MAX_VALUE);
+		log.append(TestRecords.records("plain", 2, NOW)).join();
+		log.prepareAppend(TestRecords.records("tagged", 3, NOW), first).commit().join();
+		log.append(TestRecords.records("plain", 5, NOW)).join();
+		log.prepareAppend(TestRecords.records("tagged", 1, NOW), second).commit().join();
+		log.close();
+
+		PartitionLog reopened = open(config(600));
+		assertThat(reopened.taggedBatches(0)).containsExactly(new TaggedBatch(first, 2, 3),
+				new TaggedBatch(second, 10, 1));
+		assertThat(reopened.taggedBatches(Long.MAX_VALUE)).as("no segment written since").isEmpty();
+	}
+
+	@Test
 	void offsetsAreContiguousAcrossAppends() throws Exception {
 		PartitionLog log = open(config(1 << 20));
 

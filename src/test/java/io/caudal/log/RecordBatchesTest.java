@@ -37,12 +37,22 @@ class RecordBatchesTest {
 
 		RecordBatches.BatchHeader header = RecordBatches.header(batch, 0);
 
-		assertThat(header).isEqualTo(new RecordBatches.BatchHeader(7, 9, batch.remaining(), 1_005));
+		assertThat(header).isEqualTo(new RecordBatches.BatchHeader(7, 9, batch.remaining(), 1_005, null));
+	}
+
+	@Test
+	void aTagTravelsInTheProducerFieldsAndKeepsTheBatchValid() {
+		BatchTag tag = new BatchTag(Long.MAX_VALUE, (short) 4, 123_456);
+		RecordBatches.Batch batch = RecordBatches.build(this.records, tag);
+		RecordBatches.assignOffsets(batch.buffer(), 50);
+
+		RecordBatches.ensureValid(batch.buffer());
+		assertThat(RecordBatches.header(batch.buffer(), 0).tag()).isEqualTo(tag);
 	}
 
 	@Test
 	void buildReportsCountAndLargestTimestamp() {
-		RecordBatches.Batch batch = RecordBatches.build(this.records);
+		RecordBatches.Batch batch = RecordBatches.build(this.records, null);
 
 		assertThat(batch.recordCount()).isEqualTo(3);
 		assertThat(batch.maxTimestamp()).isEqualTo(1_005);
@@ -51,7 +61,7 @@ class RecordBatchesTest {
 
 	@Test
 	void assigningOffsetsKeepsTheCrcValid() {
-		RecordBatches.Batch batch = RecordBatches.build(this.records);
+		RecordBatches.Batch batch = RecordBatches.build(this.records, null);
 		int crc = batch.buffer().getInt(17);
 
 		RecordBatches.assignOffsets(batch.buffer(), 1L << 40);

@@ -91,7 +91,7 @@ final class TestRecords {
 
 	/** The batch a writer would write for {@code records} at {@code baseOffset}. */
 	static ByteBuffer batchAt(long baseOffset, List<LogRecord> records) {
-		RecordBatches.Batch batch = RecordBatches.build(records);
+		RecordBatches.Batch batch = RecordBatches.build(records, null);
 		RecordBatches.assignOffsets(batch.buffer(), baseOffset);
 		return batch.buffer();
 	}
