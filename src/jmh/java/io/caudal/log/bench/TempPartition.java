@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import io.caudal.log.LogConfig;
 import io.caudal.log.LogRecord;
 import io.caudal.log.LogWriter;
+import io.caudal.log.OpenFiles;
 import io.caudal.log.PartitionLog;
 import io.caudal.time.Time;
 
@@ -46,9 +47,11 @@ final class TempPartition implements AutoCloseable {
 	static TempPartition open(String name, boolean fsync) throws IOException {
 		Path dir = Files.createTempDirectory("caudal-bench-").resolve(name);
 		LogConfig config = new LogConfig(LogConfig.defaults().segmentBytes(), LogConfig.defaults().maxMessageBytes(),
-				fsync ? 0 : NO_FSYNC_FLUSH_MS, -1, -1, LogConfig.defaults().indexIntervalBytes(), LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
+				fsync ? 0 : NO_FSYNC_FLUSH_MS, -1, -1, LogConfig.defaults().indexIntervalBytes(),
+				LogConfig.DEFAULT_SEGMENT_INDEX_BYTES);
 		LogWriter writer = new LogWriter(1);
-		return new TempPartition(dir, writer, PartitionLog.open(dir, name, config, Time.SYSTEM, writer));
+		return new TempPartition(dir, writer,
+				PartitionLog.open(dir, name, config, Time.SYSTEM, writer, new OpenFiles(100)));
 	}
 
 	/** {@code count} records of {@value #VALUE_BYTES} random bytes, timestamped now. */
