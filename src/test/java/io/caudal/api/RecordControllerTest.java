@@ -82,7 +82,7 @@ class RecordControllerTest {
 
 	@Test
 	void aFailedWriteIs503StorageError() throws Exception {
-		given(this.produceService.produce(eq("orders"), any())).willReturn(CompletableFuture.failedFuture(
+		given(this.produceService.produce(eq("orders"), any(), any())).willReturn(CompletableFuture.failedFuture(
 				new CaudalException(ErrorCode.STORAGE_ERROR, "Topic 'orders' could not store the records.")));
 		this.mvc
 			.perform(post("/topics/orders/records").contentType(MediaType.APPLICATION_JSON)
@@ -95,7 +95,7 @@ class RecordControllerTest {
 
 	@Test
 	void aProduceStoredInTimeIsAnsweredOnTheRequestsThread() throws Exception {
-		given(this.produceService.produce(eq("orders"), any())).willReturn(
+		given(this.produceService.produce(eq("orders"), any(), any())).willReturn(
 				CompletableFuture.completedFuture(List.of(new RecordPosition(1, 17, 1764000000123L))));
 		this.mvc
 			.perform(post("/topics/orders/records").contentType(MediaType.APPLICATION_JSON)
@@ -110,7 +110,7 @@ class RecordControllerTest {
 	@Test
 	void aSlowProduceIsAnsweredAsynchronously() throws Exception {
 		CompletableFuture<List<RecordPosition>> stored = new CompletableFuture<>();
-		given(this.produceService.produce(eq("orders"), any())).willReturn(stored);
+		given(this.produceService.produce(eq("orders"), any(), any())).willReturn(stored);
 		MvcResult started = this.mvc
 			.perform(post("/topics/orders/records").contentType(MediaType.APPLICATION_JSON)
 				.content("{\"records\":[{\"value\":1}]}"))
