@@ -92,8 +92,16 @@ public final class ByteBudget {
 
 	/** Runs {@code action} once, on the thread that next gives bytes back (or at once if some are free now). */
 	public void whenAvailable(Runnable action) {
+		whenAvailable(1, action);
+	}
+
+	/**
+	 * Runs {@code action} once, at once if {@code bytes} are free now, else on the thread that next gives bytes back
+	 * (which may free fewer: the action checks again).
+	 */
+	public void whenAvailable(long bytes, Runnable action) {
 		synchronized (this) {
-			if (this.reservedBytes >= this.maxBytes) {
+			if (this.maxBytes - this.reservedBytes < bytes) {
 				this.waiting.add(action);
 				return;
 			}

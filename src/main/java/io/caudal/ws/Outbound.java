@@ -37,7 +37,19 @@ final class Outbound {
 
 	private final Consumer<Throwable> onFailure;
 
+	/**
+	 * How many sockets may read into the shared budget at once, each with at least a send buffer's worth of room
+	 * (see {@link #minSharedRoom}): 32 with the default budget and buffer.
+	 */
+	static final int SOCKETS_READING_AT_ONCE = 32;
+
 	private final ByteBudget shared;
+
+	/**
+	 * The shared room below which this socket reads nothing more: a read may return one record larger than the room
+	 * it is given, so reading into a sliver of room would put a whole record past the budget for each socket.
+	 */
+	private final long minSharedRoom;
 
 	/** This socket's part of the shared budget: the frames queued and in flight that it could cover. */
 	private final Reservation memory;
@@ -87,6 +99,7 @@ final class Outbound {
 		this.transport = transport;
 		this.capacityBytes = capacityBytes;
 		this.shared = shared;
+		this.minSharedRoom = Math.min(capacityBytes, shared.maxBytes() / SOCKETS_READING_AT_ONCE);
 		this.memory = shared.startReservation();
 		this.time = time;
 		this.onRoom = onRoom;
@@ -115,8 +128,9 @@ final class Outbound {
 	/** Bytes that may still be queued before this buffer or the shared budget is full; 0 when closing. */
 	long room() {
 		synchronized (this.lock) {
-			return this.finished ? 0 : Math.max(0, Math.min(this.shared.availableBytes(),
-					this.capacityBytes - this.queuedBytes - this.inFlightBytes));
+			long sharedRoom = this.shared.availableBytes();
+			return (this.finished || sharedRoom < this.minSharedRoom) ? 0
+					: Math.max(0, Math.min(sharedRoom, this.capacityBytes - this.queuedBytes - this.inFlightBytes));
 		}
 	}
 
@@ -125,10 +139,11 @@ final class Outbound {
 	 * written; this socket's own frames tell it otherwise.
 	 */
 	void awaitSharedRoom() {
-		if (this.shared.availableBytes() > 0 || !this.waitingForShared.compareAndSet(false, true)) {
+		if (this.shared.availableBytes() >= Math.max(1, this.minSharedRoom)
+				|| !this.waitingForShared.compareAndSet(false, true)) {
 			return;
 		}
-		this.shared.whenAvailable(() -> {
+		this.shared.whenAvailable(Math.max(1, this.minSharedRoom), () -> {
 			this.waitingForShared.set(false);
 			this.onRoom.run();
 		});

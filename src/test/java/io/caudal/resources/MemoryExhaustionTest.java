@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import io.caudal.support.ChildServer;
@@ -71,7 +72,16 @@ class MemoryExhaustionTest {
 				.build(), HttpResponse.BodyHandlers.ofString()));
 		}
 		for (CompletableFuture<HttpResponse<String>> answer : answers) {
-			HttpResponse<String> response = answer.join();
+			HttpResponse<String> response;
+			try {
+				response = answer.join();
+			}
+			catch (CompletionException ex) {
+				// The server answered and closed before reading the whole body, which is the point; the client
+				// library, still sending, may not get to read the answer.
+				assertThat(ex).hasRootCauseInstanceOf(IOException.class);
+				continue;
+			}
 			assertThat(response.statusCode()).as(response.body()).isBetween(400, 499);
 			assertThat(response.body()).contains("\"code\"");
 		}
