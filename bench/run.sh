@@ -462,7 +462,7 @@ done
 log "JMH: the engine's append, batch 100, fsync (log: $WORK/logs/jmh-append.log)"
 JMH_TIMES=$([[ $MODE == quick ]] && echo "-wi 1 -w 2s -i 1 -r 3s" || echo "-wi 1 -w 5s -i 3 -r 5s")
 (cd "$ROOT" && ./mvnw -q -o -Pjmh test-compile exec:exec \
-	"-Djmh.args=$JMH_TIMES -f 1 -p batchSize=100 -p fsync=true -rf json -rff $WORK/jmh-append.json AppendBenchmark") \
+	"-Djmh.args=$JMH_TIMES -f 1 -p batchSize=100 -p fsync=true -rf json -rff $WORK/jmh-append.json \\.AppendBenchmark\\.append") \
 	>"$WORK/logs/jmh-append.log" 2>&1 || log "JMH failed; the produce target is reported as n/a"
 
 # ---------------------------------------------------------------------------------------------
