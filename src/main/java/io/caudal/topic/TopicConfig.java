@@ -54,8 +54,20 @@ public final class TopicConfig {
 
 	private final Map<String, String> overrides;
 
+	/** Worked out once: a produce reads the settings for every record it checks. */
+	private final Map<String, Object> effective;
+
+	private final LogConfig logConfig;
+
 	private TopicConfig(Map<String, String> overrides) {
 		this.overrides = Collections.unmodifiableMap(new TreeMap<>(overrides));
+		Map<String, Object> effective = new LinkedHashMap<>(DEFAULT_VALUES);
+		this.overrides.forEach((key, value) -> effective.put(key,
+				(DEFAULT_VALUES.get(key) instanceof String) ? value : Long.parseLong(value)));
+		this.effective = Collections.unmodifiableMap(effective);
+		this.logConfig = new LogConfig(intValue(SEGMENT_BYTES), intValue(MAX_MESSAGE_BYTES), longValue(FLUSH_MS),
+				longValue(RETENTION_MS), longValue(RETENTION_BYTES), intValue(INDEX_INTERVAL_BYTES),
+				intValue(SEGMENT_INDEX_BYTES));
 	}
 
 	public static TopicConfig empty() {
@@ -93,17 +105,12 @@ public final class TopicConfig {
 
 	/** Every setting in force, explicit or default, as a user reads it. */
 	public Map<String, Object> effective() {
-		Map<String, Object> effective = new LinkedHashMap<>(DEFAULT_VALUES);
-		this.overrides.forEach((key, value) -> effective.put(key,
-				(DEFAULT_VALUES.get(key) instanceof String) ? value : Long.parseLong(value)));
-		return effective;
+		return this.effective;
 	}
 
 	/** The storage engine's view of this configuration. */
 	public LogConfig logConfig() {
-		return new LogConfig(intValue(SEGMENT_BYTES), intValue(MAX_MESSAGE_BYTES), longValue(FLUSH_MS),
-				longValue(RETENTION_MS), longValue(RETENTION_BYTES), intValue(INDEX_INTERVAL_BYTES),
-				intValue(SEGMENT_INDEX_BYTES));
+		return this.logConfig;
 	}
 
 	/** How far in the past a record's timestamp may lie ({@code message.timestamp.before.max.ms}). */
@@ -117,7 +124,7 @@ public final class TopicConfig {
 	}
 
 	private long longValue(String key) {
-		return ((Number) effective().get(key)).longValue();
+		return ((Number) this.effective.get(key)).longValue();
 	}
 
 	private int intValue(String key) {
