@@ -38,6 +38,8 @@ class ContainerErrorTest extends FullStackTest {
 						"GET /topics HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\n" },
 				{ "wildcard content type", "POST /groups/g/members/m/commit HTTP/1.0\r\nHost: localhost\r\n"
 						+ "Content-Type: */*\r\nContent-Length: 2\r\n\r\n{}" },
+				{ "the console page posted to, accepting XML", "POST / HTTP/1.0\r\nHost: localhost\r\n"
+						+ "Accept: application/xml\r\nContent-Length: 0\r\n\r\n" },
 				{ "broken form body", "POST /groups/g/members/m/commit HTTP/1.0\r\nHost: localhost\r\n"
 						+ "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 9\r\n\r\n%zz=%%&a=" } };
 	}
