@@ -17,13 +17,19 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 @Component
 class AnswerConfiguration implements WebMvcRegistrations {
 
+	private final ClientDepartures departures;
+
+	AnswerConfiguration(ClientDepartures departures) {
+		this.departures = departures;
+	}
+
 	static {
 		SpringDocUtils.getConfig().addResponseWrapperToIgnore(Answer.class);
 	}
 
 	@Override
 	public RequestMappingHandlerAdapter getRequestMappingHandlerAdapter() {
-		return new AnswersFirst();
+		return new AnswersFirst(this.departures);
 	}
 
 	/**
@@ -32,11 +38,17 @@ class AnswerConfiguration implements WebMvcRegistrations {
 	 */
 	private static final class AnswersFirst extends RequestMappingHandlerAdapter {
 
+		private final ClientDepartures departures;
+
+		AnswersFirst(ClientDepartures departures) {
+			this.departures = departures;
+		}
+
 		@Override
 		public void afterPropertiesSet() {
 			super.afterPropertiesSet();
 			List<HandlerMethodReturnValueHandler> handlers = new ArrayList<>();
-			handlers.add(new AnswerReturnValueHandler(() -> this));
+			handlers.add(new AnswerReturnValueHandler(() -> this, this.departures));
 			handlers.addAll(getReturnValueHandlers());
 			setReturnValueHandlers(handlers);
 		}

@@ -8,8 +8,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.core.MethodParameter;
 import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.method.support.ModelAndViewContainer;
@@ -22,20 +25,26 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestResponseBody
  * otherwise asynchronously, as a {@link DeferredResult}, so that a long poll holds no thread. A failed result is
  * rethrown for the problem advice to answer. When an asynchronous answer ends without its result (the client went
  * away, the request timed out) the future is cancelled, so whatever it waits on (a long poll's slot and signals) is
- * let go at once. The body is written by the handler adapter's own {@code @ResponseBody} processor, with the same
+ * let go at once; a client that closes its connection while its answer waits is noticed by {@link ClientDepartures}. The body is written by the handler adapter's own {@code @ResponseBody} processor, with the same
  * converters and advice as any other answer.
  */
 final class AnswerReturnValueHandler implements HandlerMethodReturnValueHandler {
 
 	private final Supplier<RequestMappingHandlerAdapter> adapter;
 
+	private final ClientDepartures departures;
+
 	private final DeferredResultMethodReturnValueHandler deferred = new DeferredResultMethodReturnValueHandler();
 
 	private volatile HandlerMethodReturnValueHandler body;
 
-	/** @param adapter the handler adapter, looked up at the first answer (it is built after this handler) */
-	AnswerReturnValueHandler(Supplier<RequestMappingHandlerAdapter> adapter) {
+	/**
+	 * @param adapter the handler adapter, looked up at the first answer (it is built after this handler)
+	 * @param departures gives up an asynchronous answer whose client closes its connection while it waits
+	 */
+	AnswerReturnValueHandler(Supplier<RequestMappingHandlerAdapter> adapter, ClientDepartures departures) {
 		this.adapter = adapter;
+		this.departures = departures;
 	}
 
 	@Override
@@ -67,7 +76,13 @@ final class AnswerReturnValueHandler implements HandlerMethodReturnValueHandler 
 			return;
 		}
 		DeferredResult<Object> result = new DeferredResult<>();
+		ClientDepartures.Watch departure = this.departures
+			.watch(webRequest.getNativeRequest(HttpServletRequest.class), () -> {
+				result.setErrorResult(new AsyncRequestNotUsableException("The client closed its connection."));
+				future.cancel(false);
+			});
 		future.whenComplete((value, failure) -> {
+			departure.end();
 			if (failure == null) {
 				if (!result.setResult(value)) {
 					release(value);
@@ -78,12 +93,20 @@ final class AnswerReturnValueHandler implements HandlerMethodReturnValueHandler 
 			}
 		});
 		result.onCompletion(() -> {
+			departure.end();
 			future.cancel(false);
 			release(result.getResult());
 		});
-		result.onError(failure -> future.cancel(false));
-		result.onTimeout(() -> future.cancel(false));
+		result.onError(failure -> {
+			departure.end();
+			future.cancel(false);
+		});
+		result.onTimeout(() -> {
+			departure.end();
+			future.cancel(false);
+		});
 		this.deferred.handleReturnValue(result, returnType, mavContainer, webRequest);
+		departure.start();
 	}
 
 	private HandlerMethodReturnValueHandler body() {

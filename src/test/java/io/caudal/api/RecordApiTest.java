@@ -254,6 +254,26 @@ class RecordApiTest extends FullStackTest {
 	}
 
 	@Test
+	void aLongPollWithARequestPipelinedBehindItIsAnsweredAndSoIsTheNextRequest() throws Exception {
+		createTopic("pipelined", 1, "{}");
+		try (java.net.Socket socket = new java.net.Socket("localhost", port())) {
+			socket.setSoTimeout(30_000);
+			String poll = "GET /topics/pipelined/partitions/0/records?offset=0&waitMs=20000 HTTP/1.1\r\nHost: localhost\r\n\r\n";
+			String next = "GET /topics/pipelined HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+			socket.getOutputStream().write(poll.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			Thread.sleep(300);
+			socket.getOutputStream().write(next.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			// Long enough for the waiting poll's connection to be probed: the pipelined bytes must not read as a close.
+			Thread.sleep(2500);
+			produce("pipelined", "{\"value\":\"late\"}");
+			String answers = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			assertThat(answers).startsWith("HTTP/1.1 200").contains("\"late\"");
+			assertThat(answers.indexOf("HTTP/1.1 200", 1)).as("the pipelined request's answer").isPositive();
+			assertThat(answers).contains("\"name\":\"pipelined\"");
+		}
+	}
+
+	@Test
 	void longPollAnswersEmptyWhenTheWaitEnds() {
 		createTopic("quiet", 1, "{}");
 		long start = System.nanoTime();
