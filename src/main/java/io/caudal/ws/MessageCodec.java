@@ -52,6 +52,11 @@ final class MessageCodec {
 		catch (JacksonException ex) {
 			throw new CaudalException(ErrorCode.INVALID_REQUEST, describe(ex));
 		}
+		if (message == null) {
+			// The JSON literal null reads as no message at all.
+			throw new CaudalException(ErrorCode.INVALID_REQUEST,
+					"A message is a JSON object with a \"type\", one of: " + knownTypes() + ".");
+		}
 		if (!expected.isInstance(message)) {
 			throw new CaudalException(ErrorCode.INVALID_REQUEST,
 					"This socket does not take '" + CLIENT_TYPES.get(message.getClass()) + "' messages.");

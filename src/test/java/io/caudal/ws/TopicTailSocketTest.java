@@ -143,7 +143,7 @@ class TopicTailSocketTest extends FullStackTest {
 			List<String> bad = List.of("not json", "[1]", "{\"records\":5}", "{\"type\":\"subscribe\"}",
 					"{\"type\":\"credit\",\"records\":-5}", "{\"type\":\"credit\",\"records\":0}",
 					"{\"type\":\"credit\",\"records\":1.5}", "{\"type\":\"credit\",\"records\":\"7\"}",
-					"{\"type\":\"credit\"}", "{\"type\":\"credit\",\"records\":1,\"extra\":true}");
+					"{\"type\":\"credit\"}", "{\"type\":\"credit\",\"records\":1,\"extra\":true}", "null", " null ");
 			bad.forEach(tail::send);
 			List<JsonNode> errors = tail.awaitErrors(bad.size());
 			assertThat(errors).hasSize(bad.size())
