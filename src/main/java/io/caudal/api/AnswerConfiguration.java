@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.springdoc.core.utils.SpringDocUtils;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.stereotype.Component;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
@@ -12,19 +13,24 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * Lets controllers return an {@link Answer}, through Spring Boot's hook for the handler adapter, and tells the API
- * document to describe the answer's body rather than the wrapper.
+ * document to describe the answer's body rather than the wrapper, and the bodies written straight from stored bytes
+ * by their documented shapes.
  */
 @Component
-class AnswerConfiguration implements WebMvcRegistrations {
+class AnswerConfiguration implements WebMvcRegistrations, DisposableBean {
 
-	private final ClientDepartures departures;
-
-	AnswerConfiguration(ClientDepartures departures) {
-		this.departures = departures;
-	}
+	private final ClientDepartures departures = new ClientDepartures();
 
 	static {
-		SpringDocUtils.getConfig().addResponseWrapperToIgnore(Answer.class);
+		SpringDocUtils.getConfig()
+			.addResponseWrapperToIgnore(Answer.class)
+			.replaceWithClass(FetchAnswer.class, RecordResponses.Fetched.class)
+			.replaceWithClass(PollAnswer.class, GroupResponses.Polled.class);
+	}
+
+	@Override
+	public void destroy() {
+		this.departures.stop();
 	}
 
 	@Override

@@ -11,17 +11,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.stereotype.Component;
-
 /**
  * Gives up answers that wait for clients that have gone. A long poll whose client closes its connection would
  * otherwise hold its slot, its signals and its connection's file until its wait ends, up to
  * {@code caudal.fetch.max-wait}. Every second each answer that has waited at least a second has its connection probed,
  * and the answer of a client that closed it is given up at once. Thread-safe.
  */
-@Component
-class ClientDepartures implements DisposableBean {
+final class ClientDepartures {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClientDepartures.class);
 
@@ -61,8 +57,7 @@ class ClientDepartures implements DisposableBean {
 		}
 	}
 
-	@Override
-	public void destroy() {
+	void stop() {
 		this.checker.shutdownNow();
 	}
 

@@ -13,8 +13,7 @@ import io.caudal.group.Transport;
 import io.caudal.offset.PartitionOffset;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -50,7 +49,7 @@ class GroupController {
 	}
 
 	@PostMapping(path = "/{group}/members", consumes = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Join a group",
+	@Operation(operationId = "joinGroup", summary = "Join a group",
 			description = "Adds a member reading `topics`. The answer gives its `memberId` (used in every later call), "
 					+ "the group's generation, the leader (the earliest-joined member still present, whose assignor is "
 					+ "used) and the partitions it may read now; partitions still owned by others come with later "
@@ -75,7 +74,7 @@ class GroupController {
 	}
 
 	@GetMapping("/{group}/members/{member}/records")
-	@Operation(summary = "Poll records (also a heartbeat)",
+	@Operation(operationId = "poll", summary = "Poll records (also a heartbeat)",
 			description = "Returns records from the member's partitions, each from the member's position: its last "
 					+ "delivered offset, else the group's committed offset, else as autoOffsetReset says. Returned "
 					+ "records count as delivered and the positions move past them. A partition being moved to "
@@ -86,12 +85,7 @@ class GroupController {
 					+ "as soon as "
 					+ "a record arrives or the assignment changes, or empty when the wait ends. Values above the "
 					+ "server caps are lowered to them (defaults: 10000 records, 8 MiB, 30000 ms).")
-	@ApiResponse(responseCode = "200", description = "The assignment and the records delivered",
-			content = @Content(mediaType = "application/json", examples = @ExampleObject(value = """
-					{"generation":2,"leader":"5f0c7a1e-0d7b-4a43-9b0e-2f4d1c9a8e11",\
-					"assignment":[{"topic":"orders","partition":0}],"revoking":[],\
-					"records":[{"topic":"orders","partition":0,"offset":41,"timestamp":1764000000000,\
-					"key":"user-42","value":{"amount":10},"headers":{}}]}""")))
+	@ApiResponse(responseCode = "200", description = "The assignment and the records delivered")
 	@ApiResponse(responseCode = "400", description = "Bad parameters (INVALID_REQUEST)")
 	@ApiResponse(responseCode = "409", description = UNKNOWN_MEMBER
 			+ "; NO_COMMITTED_OFFSET with autoOffsetReset none and no committed offset")
@@ -99,8 +93,14 @@ class GroupController {
 			+ "offset is no longer stored")
 	Answer<PollAnswer> poll(@Parameter(example = "billing") @PathVariable String group,
 			@Parameter(example = MEMBER_ID) @PathVariable String member,
-			@RequestParam(defaultValue = "500") int maxRecords, @RequestParam(defaultValue = "1048576") int maxBytes,
-			@Parameter(description = "How long to wait for a first record, in ms") @RequestParam(
+			@Parameter(description = RecordController.MAX_RECORDS,
+					schema = @Schema(type = "integer", format = "int32", minimum = "1", defaultValue = "500")) @RequestParam(
+					defaultValue = "500") int maxRecords,
+			@Parameter(description = RecordController.MAX_BYTES,
+					schema = @Schema(type = "integer", format = "int32", minimum = "1", defaultValue = "1048576")) @RequestParam(
+					defaultValue = "1048576") int maxBytes,
+			@Parameter(description = RecordController.WAIT_MS,
+					schema = @Schema(type = "integer", format = "int64", minimum = "0", defaultValue = "0")) @RequestParam(
 					defaultValue = "0") long waitMs,
 			@Parameter(description = SEEN_GENERATION) @RequestParam(required = false) Integer generation) {
 		requireAtLeast("maxRecords", maxRecords, 1);
@@ -111,7 +111,7 @@ class GroupController {
 	}
 
 	@PostMapping("/{group}/members/{member}/heartbeat")
-	@Operation(summary = "Heartbeat",
+	@Operation(operationId = "heartbeat", summary = "Heartbeat",
 			description = "Keeps the member's session alive without reading, releases the partitions it was told "
 					+ "to give up by `generation` or earlier, and answers its assignment, with partitions to give up "
 					+ "under `revoking`.")
@@ -124,7 +124,7 @@ class GroupController {
 	}
 
 	@PostMapping("/{group}/members/{member}/commit")
-	@Operation(summary = "Commit offsets",
+	@Operation(operationId = "commit", summary = "Commit offsets",
 			description = "Without a body (or without `offsets`), commits the positions delivered so far in the "
 					+ "partitions the member owns, revoking ones included. With `offsets`, commits those (each within "
 					+ "the partition's [startOffset, endOffset]; they do not move the member's positions). Ownership "
@@ -146,8 +146,10 @@ class GroupController {
 		return new GroupResponses.GroupOffsets(this.coordinator.commit(group, member, offsets, generation));
 	}
 
-	@DeleteMapping("/{group}/members/{member}")
-	@Operation(summary = "Leave a group",
+	// Only an error has a body, so a client that accepts nothing but problem details is served too.
+	@DeleteMapping(path = "/{group}/members/{member}",
+			produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	@Operation(operationId = "leaveGroup", summary = "Leave a group",
 			description = "Removes the member at once; its partitions move to the other members.")
 	@ApiResponse(responseCode = "204", description = "Left")
 	@ApiResponse(responseCode = "409", description = UNKNOWN_MEMBER)
@@ -158,7 +160,7 @@ class GroupController {
 	}
 
 	@GetMapping
-	@Operation(summary = "List groups",
+	@Operation(operationId = "listGroups", summary = "List groups",
 			description = "Every group with members or committed offsets: its state (EMPTY, RECONCILING or STABLE) "
 					+ "and member count, sorted by name.")
 	List<GroupResponses.GroupListing> list() {
@@ -166,7 +168,7 @@ class GroupController {
 	}
 
 	@GetMapping("/{group}")
-	@Operation(summary = "Describe a group",
+	@Operation(operationId = "describeGroup", summary = "Describe a group",
 			description = "State, generation, leader and its assignor, each member with its transport and "
 					+ "assignment, and for every partition of the topics the group reads or has offsets for: the "
 					+ "committed offset, the end offset and the lag (both null without a commit).")
@@ -177,7 +179,7 @@ class GroupController {
 	}
 
 	@PostMapping(path = "/{group}/offsets/reset", consumes = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Reset committed offsets",
+	@Operation(operationId = "resetOffsets", summary = "Reset committed offsets",
 			description = "Sets the group's committed offsets of a topic's partitions (all of them without "
 					+ "`partitions`) to the earliest or latest offset, a given offset, or the first offset at or after "
 					+ "a timestamp. Only while the group has no member.")
@@ -195,8 +197,10 @@ class GroupController {
 				this.coordinator.resetOffsets(group, request.topic(), request.partitions(), request.to()));
 	}
 
-	@DeleteMapping("/{group}")
-	@Operation(summary = "Delete a group",
+	// Only an error has a body, so a client that accepts nothing but problem details is served too.
+	@DeleteMapping(path = "/{group}",
+			produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	@Operation(operationId = "deleteGroup", summary = "Delete a group",
 			description = "Removes a group without members and its committed offsets.")
 	@ApiResponse(responseCode = "204", description = "Deleted")
 	@ApiResponse(responseCode = "404", description = "GROUP_NOT_FOUND")

@@ -21,7 +21,6 @@ import io.caudal.topic.TopicPartition;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -45,6 +44,15 @@ class RecordController {
 	 */
 	private static final Duration PRODUCE_BLOCKING_WAIT = Duration.ofMillis(50);
 
+	/** Shared with group polls, which take the same limits. */
+	static final String MAX_RECORDS = "The most records to answer; lowered to the server cap (caudal.fetch.max-records)";
+
+	static final String MAX_BYTES = "The most bytes of records to answer, though one record comes back even if it "
+			+ "alone is larger; lowered to the server cap (caudal.fetch.max-bytes)";
+
+	static final String WAIT_MS = "How long to wait for a first record when there is none, in ms; 0 answers at once. "
+			+ "Lowered to the server cap (caudal.fetch.max-wait)";
+
 	private final ProduceService produceService;
 
 	private final FetchService fetchService;
@@ -63,7 +71,7 @@ class RecordController {
 
 	@PostMapping(path = "/topics/{topic}/records", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Produce records",
+	@Operation(operationId = "produce", summary = "Produce records",
 			description = "Appends records; each answer entry gives a record's partition, offset and timestamp, in "
 					+ "request order. A keyed record goes to Kafka's partition for its key (murmur2), unkeyed records "
 					+ "of one request go together to the next partition in rotation, `partition` forces one. The "
@@ -86,7 +94,8 @@ class RecordController {
 					schema = @Schema(implementation = RecordRequests.Produce.class)))
 	Answer<RecordResponses.Produced> produce(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(description = "Makes a retry safe: 1-255 visible ASCII characters, unique per request; a "
-					+ "retry sends the same key and the same body bytes", example = "order-4711-attempt")
+					+ "retry sends the same key and the same body bytes", example = "order-4711-attempt",
+					schema = @Schema(type = "string", pattern = "^[!-~]{1,255}$"))
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
 			@Parameter(hidden = true) InputStream body) {
 		checkIdempotencyKey(idempotencyKey);
@@ -127,28 +136,33 @@ class RecordController {
 	}
 
 	@GetMapping(path = "/topics/{topic}/partitions/{partition}/records", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Fetch records from a partition",
+	@Operation(operationId = "fetch", summary = "Fetch records from a partition",
 			description = "Reads from `offset` (a number, `earliest` or `latest`) or from the first record at or "
 					+ "after `timestamp`; neither means `latest`. At least one record comes back when one is "
 					+ "available, even past maxBytes. With `waitMs` the answer comes as soon as a record arrives, "
 					+ "or empty when the wait ends. Values above the server caps are lowered to them "
 					+ "(defaults: 10000 records, 8 MiB, 30000 ms).")
-	@ApiResponse(responseCode = "200", description = "Records, the next offset and the partition's bounds",
-			content = @Content(mediaType = "application/json", examples = @ExampleObject(value = """
-					{"records":[{"topic":"orders","partition":0,"offset":4,"timestamp":1764000000000,\
-					"key":"user-42","value":{"amount":10},"headers":{"source":"web"}}],\
-					"nextOffset":5,"startOffset":0,"endOffset":5}""")))
+	@ApiResponse(responseCode = "200", description = "Records, the next offset and the partition's bounds")
 	@ApiResponse(responseCode = "400", description = "Bad parameters (INVALID_REQUEST)")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE, with startOffset and endOffset")
 	Answer<FetchAnswer> fetch(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(example = "0") @PathVariable int partition,
-			@Parameter(description = "A number, `earliest` or `latest`", example = "earliest") @RequestParam(
-					required = false) String offset,
-			@Parameter(description = "Epoch ms: start at the first record at or after it") @RequestParam(
-					required = false) Long timestamp,
-			@RequestParam(defaultValue = "500") int maxRecords, @RequestParam(defaultValue = "1048576") int maxBytes,
-			@Parameter(description = "How long to wait for a first record, in ms") @RequestParam(
+			@Parameter(description = "Where to read from: an offset, `earliest` or `latest`; give this or "
+					+ "`timestamp`, not both (neither means `latest`)", example = "earliest",
+					schema = @Schema(pattern = "^(earliest|latest|[0-9]+)$")) @RequestParam(
+							required = false) String offset,
+			@Parameter(description = "Epoch ms: read from the first record at or after it",
+					schema = @Schema(type = "integer", format = "int64", minimum = "0")) @RequestParam(
+							required = false) Long timestamp,
+			@Parameter(description = MAX_RECORDS,
+					schema = @Schema(type = "integer", format = "int32", minimum = "1", defaultValue = "500")) @RequestParam(
+					defaultValue = "500") int maxRecords,
+			@Parameter(description = MAX_BYTES,
+					schema = @Schema(type = "integer", format = "int32", minimum = "1", defaultValue = "1048576")) @RequestParam(
+					defaultValue = "1048576") int maxBytes,
+			@Parameter(description = WAIT_MS,
+					schema = @Schema(type = "integer", format = "int64", minimum = "0", defaultValue = "0")) @RequestParam(
 					defaultValue = "0") long waitMs) {
 		requireAtLeast("maxRecords", maxRecords, 1);
 		requireAtLeast("maxBytes", maxBytes, 1);
@@ -159,14 +173,17 @@ class RecordController {
 	}
 
 	@GetMapping(path = "/topics/{topic}/partitions/{partition}/offsets", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Find the offset for a point in time",
+	@Operation(operationId = "offsetForTimestamp", summary = "Find the offset for a point in time",
 			description = "The first offset whose record timestamp is at or after `timestamp`, or the end offset "
 					+ "when there is none.")
 	@ApiResponse(responseCode = "200", description = "The offset")
+	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: `timestamp` missing or negative")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
 	RecordResponses.Offset offsetForTimestamp(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(example = "0") @PathVariable int partition,
-			@Parameter(description = "Epoch ms", example = "1764000000000") @RequestParam long timestamp) {
+			@Parameter(description = "Epoch ms", example = "1764000000000",
+					schema = @Schema(type = "integer", format = "int64", minimum = "0"))
+			@RequestParam long timestamp) {
 		requireAtLeast("timestamp", timestamp, 0);
 		return new RecordResponses.Offset(
 				this.fetchService.offsetForTimestamp(new TopicPartition(topic, partition), timestamp));

@@ -34,7 +34,7 @@ class TopicController {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Create a topic",
+	@Operation(operationId = "createTopic", summary = "Create a topic",
 			description = "Creates a topic with empty partitions. Unknown config keys and bad values are refused.")
 	@ApiResponse(responseCode = "201", description = "Created; Location names the topic")
 	@ApiResponse(responseCode = "400", description = "Bad name (INVALID_TOPIC_NAME), count (INVALID_REQUEST) or config (INVALID_CONFIG)")
@@ -49,13 +49,13 @@ class TopicController {
 	}
 
 	@GetMapping
-	@Operation(summary = "List topics", description = "Every topic with its partition count, sorted by name.")
+	@Operation(operationId = "listTopics", summary = "List topics", description = "Every topic with its partition count, sorted by name.")
 	List<TopicResponses.Summary> list() {
 		return this.topics.list().stream().map(TopicResponses.Summary::of).toList();
 	}
 
 	@GetMapping("/{topic}")
-	@Operation(summary = "Describe a topic",
+	@Operation(operationId = "describeTopic", summary = "Describe a topic",
 			description = "The topic's settings in force and, per partition, its start offset, end offset "
 					+ "(the offset the next record gets) and size on disk.")
 	@ApiResponse(responseCode = "200", description = "The topic")
@@ -65,7 +65,7 @@ class TopicController {
 	}
 
 	@PatchMapping(path = "/{topic}", consumes = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Grow a topic or change its settings",
+	@Operation(operationId = "updateTopic", summary = "Grow a topic or change its settings",
 			description = "Adds partitions (never removes them) and/or changes settings. Growing a topic remaps "
 					+ "keys: later records of a key may land on another partition than earlier ones, as in Kafka.")
 	@ApiResponse(responseCode = "200", description = "The updated topic")
@@ -79,8 +79,10 @@ class TopicController {
 		return TopicResponses.Description.of(this.topics.update(topic, request.partitions(), request.config()));
 	}
 
-	@DeleteMapping("/{topic}")
-	@Operation(summary = "Delete a topic", description = "Removes the topic, its files and every group's committed offsets for it.")
+	// Only an error has a body, so a client that accepts nothing but problem details is served too.
+	@DeleteMapping(path = "/{topic}",
+			produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	@Operation(operationId = "deleteTopic", summary = "Delete a topic", description = "Removes the topic, its files and every group's committed offsets for it.")
 	@ApiResponse(responseCode = "204", description = "Deleted")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
 	ResponseEntity<Void> delete(@Parameter(example = "orders") @PathVariable String topic) {

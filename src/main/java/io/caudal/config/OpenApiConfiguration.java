@@ -3,6 +3,7 @@ package io.caudal.config;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.servers.Server;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,7 +20,9 @@ class OpenApiConfiguration {
 					+ "immutable, file-backed partitions; keyed records land where Kafka's partitioner puts them; "
 					+ "consumers read by offset, from the beginning, from the latest, or from a point in time. "
 					+ "Errors are RFC 9457 problem details with a machine-readable `code`.")
-			.license(new License().name("Apache-2.0")));
+			.license(new License().name("Apache-2.0").identifier("Apache-2.0")))
+			// Relative, so that Swagger UI calls the server that serves it; a client is given its server's URL.
+			.addServersItem(new Server().url("/").description("The server that serves this document"));
 	}
 
 }

@@ -31,7 +31,7 @@ class EventStreamController {
 	}
 
 	@GetMapping("/topics/{topic}/events")
-	@Operation(summary = "Follow a topic as Server-Sent Events",
+	@Operation(operationId = "streamEvents", summary = "Follow a topic as Server-Sent Events",
 			description = "Answers text/event-stream: each `event: records` carries `data:` in the fetch shape "
 					+ "(`{\"records\":[…]}`) and an `id:` that encodes every partition's next offset. Reconnecting "
 					+ "with `Last-Event-ID` (as EventSource does) resumes exactly after the last event received, on "
@@ -46,7 +46,8 @@ class EventStreamController {
 	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: caudal.sse.max-streams streams are open")
 	void events(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(description = "Where each partition starts without `Last-Event-ID`: earliest, latest "
-					+ "(default) or timestamp:T (epoch ms)", example = "earliest") @RequestParam(
+					+ "(default) or timestamp:T (epoch ms)", example = "earliest",
+					schema = @Schema(type = "string", pattern = "^(earliest|latest|timestamp:[0-9]+)$")) @RequestParam(
 							required = false) String from,
 			@Parameter(description = "The id of the last event received, to resume after it") @RequestHeader(
 					name = "Last-Event-ID", required = false) String lastEventId,

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.caudal.support.FullStackTest;
+import io.caudal.support.TestHttp;
 import io.caudal.support.TestHttp.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +60,24 @@ class TopicApiTest extends FullStackTest {
 		assertThat(DATA_DIR.resolve("lifecycle-0")).doesNotExist();
 		assertThat(DATA_DIR.resolve("lifecycle-4")).doesNotExist();
 		assertThat(this.http.delete("/topics/lifecycle").json().get("code").asString()).isEqualTo("TOPIC_NOT_FOUND");
+	}
+
+	/** What a client generated from the API document sends: an answer without a body leaves only the errors' type. */
+	@Test
+	void aDeleteThatAcceptsOnlyProblemDetailsIsServed() {
+		assertThat(this.http.post("/topics", "{\"name\":\"problem-accepting\"}").status()).isEqualTo(201);
+		assertThat(deleteAcceptingProblems("/topics/problem-accepting").status()).isEqualTo(204);
+		Response missing = deleteAcceptingProblems("/topics/problem-accepting");
+		assertThat(missing.status()).isEqualTo(404);
+		assertThat(missing.json().get("code").asString()).isEqualTo("TOPIC_NOT_FOUND");
+	}
+
+	static Response deleteAcceptingProblems(TestHttp http, String path) {
+		return http.send(HttpRequest.newBuilder(http.uri(path)).header("Accept", "application/problem+json").DELETE());
+	}
+
+	private Response deleteAcceptingProblems(String path) {
+		return deleteAcceptingProblems(this.http, path);
 	}
 
 	@Test

@@ -47,9 +47,12 @@ public final class TestHttp {
 	/** Sends a request built by the caller, for headers or bodies the shortcuts do not cover. */
 	public Response send(HttpRequest.Builder request) {
 		try {
-			HttpResponse<String> response = this.client.send(request.timeout(Duration.ofSeconds(60)).build(),
-					HttpResponse.BodyHandlers.ofString());
-			return new Response(response.statusCode(), response.headers(), response.body());
+			HttpRequest sent = request.timeout(Duration.ofSeconds(60)).build();
+			HttpResponse<String> response = this.client.send(sent, HttpResponse.BodyHandlers.ofString());
+			Response answer = new Response(response.statusCode(), response.headers(), response.body());
+			ApiDocument.checkAnswer(sent.method(), sent.uri().getRawPath(), answer.status(), response.headers().map(),
+					answer.text());
+			return answer;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Request failed: " + request.build().uri(), ex);
