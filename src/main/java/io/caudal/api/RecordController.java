@@ -94,7 +94,7 @@ class RecordController {
 					schema = @Schema(implementation = RecordRequests.Produce.class)))
 	Answer<RecordResponses.Produced> produce(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(description = "Makes a retry safe: 1-255 visible ASCII characters, unique per request; a "
-					+ "retry sends the same key and the same body bytes", example = "order-4711-attempt",
+					+ "retry sends the same key and the same body bytes, e.g. order-4711-attempt-1",
 					schema = @Schema(type = "string", pattern = "^[!-~]{1,255}$"))
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
 			@Parameter(hidden = true) InputStream body) {

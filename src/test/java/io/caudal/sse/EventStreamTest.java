@@ -183,17 +183,16 @@ class EventStreamTest extends FullStackTest {
 			assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
 			await().atMost(PATIENCE).until(() -> metric("caudal.sse.bytes.written") > before);
 			double[] last = { -1 };
-			await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+			// Stalled once a second passes with next to nothing written; other tests' streams may still send
+			// keep-alives, so the shared meter is not expected to stand perfectly still.
+			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
 				double now = metric("caudal.sse.bytes.written");
-				boolean stalled = now == last[0];
+				boolean stalled = last[0] >= 0 && now - last[0] < 64 * 1024;
 				last[0] = now;
 				return stalled;
 			});
-			double stalled = last[0] - before;
-			await().during(Duration.ofSeconds(1)).atMost(PATIENCE)
-				.until(() -> metric("caudal.sse.bytes.written") - before == stalled);
-			assertThat(stalled).as("what the socket buffers took, far below the 20 MB the topic holds")
-				.isLessThan(8 * 1024 * 1024);
+			await().during(Duration.ofSeconds(2)).atMost(PATIENCE)
+				.until(() -> metric("caudal.sse.bytes.written") - before < 8 * 1024 * 1024);
 		}
 	}
 

@@ -47,6 +47,16 @@ public final class ApiDocument {
 		}
 	}
 
+	/** How many operations the document describes. */
+	public static int operationCount() {
+		JsonNode paths = document().root.get("paths");
+		int operations = 0;
+		for (String path : paths.propertyNames()) {
+			operations += paths.get(path).size();
+		}
+		return operations;
+	}
+
 	/** Every example in the document that its own schema refuses, with why. */
 	public static List<String> exampleProblems() {
 		return document().exampleProblems();

@@ -3,6 +3,11 @@ package io.caudal.support;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -28,6 +33,34 @@ public final class Chromium {
 			fail(missing);
 		}
 		assumeTrue(installed, missing);
+	}
+
+	/**
+	 * Starts headless Chromium through the installed driver, named explicitly so that Selenium downloads nothing;
+	 * call {@link #require} first.
+	 * @param profile an empty directory for the browser's profile
+	 */
+	public static Browser open(Path profile) {
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+			.usingAnyFreePort()
+			.build();
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(BROWSER.toFile());
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+				"--user-data-dir=" + profile);
+		return new Browser(new ChromeDriver(service, options), service);
+	}
+
+	/** A running browser and its driver, both ended by {@link #close}. */
+	public record Browser(WebDriver driver, ChromeDriverService service) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			this.driver.quit();
+			this.service.stop();
+		}
+
 	}
 
 }

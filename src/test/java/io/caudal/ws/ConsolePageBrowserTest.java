@@ -11,9 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -22,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The page at {@code /} in a real browser: Debian's headless Chromium, driven through the
- * installed chromium-driver (named explicitly, so Selenium downloads nothing). Skipped only where
- * those two packages are not installed, and never under {@code CI=true}.
+ * installed chromium-driver. Skipped only where those two packages are not installed, and never under
+ * {@code CI=true}.
  */
 class ConsolePageBrowserTest extends FullStackTest {
 
@@ -38,16 +35,8 @@ class ConsolePageBrowserTest extends FullStackTest {
 				+ "\"config\":{\"message.timestamp.after.max.ms\":9223372036854775807}}");
 		assertThat(created.status()).as(created.toString()).isEqualTo(201);
 
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Chromium.DRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(Chromium.BROWSER.toFile());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-				"--user-data-dir=" + this.profile);
-		WebDriver browser = new ChromeDriver(service, options);
-		try {
+		try (Chromium.Browser opened = Chromium.open(this.profile)) {
+			WebDriver browser = opened.driver();
 			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
 			browser.get("http://localhost:" + port() + "/");
 			wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#topic option[value='browser-orders']")));
@@ -72,10 +61,6 @@ class ConsolePageBrowserTest extends FullStackTest {
 			browser.findElement(By.cssSelector("#produce button[type=submit]")).click();
 			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("produce-status"), "Stored"));
 			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("records"), "\"typed on the page\""));
-		}
-		finally {
-			browser.quit();
-			service.stop();
 		}
 	}
 
