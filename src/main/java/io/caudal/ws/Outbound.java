@@ -262,7 +262,14 @@ final class Outbound {
 				}
 				return;
 			}
-			this.transport.sendText(frame.bytes(), this::written);
+			try {
+				this.transport.sendText(frame.bytes(), this::written);
+			}
+			catch (Throwable ex) {
+				// Not handed over (an allocation that found the heap full, a transport refusing): a failed write.
+				written(ex);
+				return;
+			}
 		}
 	}
 

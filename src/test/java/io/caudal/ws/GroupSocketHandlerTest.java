@@ -292,6 +292,28 @@ class GroupSocketHandlerTest {
 		assertThat(this.harness.store.committedOffsets("g")).containsEntry(tp(0), 3L);
 	}
 
+	/**
+	 * A pump that fails in the middle of a frame, here when the frame is handed to the socket, as an allocation that
+	 * finds the heap full would: the error ends that socket with 1011, never the pump thread (the task queue would
+	 * rethrow it), and nothing that socket was given but did not send is committed.
+	 */
+	@Test
+	void aPumpThatFailsEndsItsSocketNotItsThreadAndCommitsNothingUnsent() {
+		StubSocket failing = new StubSocket("a", "/ws/groups/g?topics=orders&autoOffsetReset=earliest&autoCommit=true");
+		failing.failRecordsFramesWith(new OutOfMemoryError("injected: no heap left for the frame"));
+		this.handler.afterConnectionEstablished(failing);
+		this.pumps.runPending();
+		this.harness.produce("orders", 0, 3);
+		awaitWakeupAndPump();
+		assertThat(failing.closeStatus()).isNotNull()
+			.satisfies(status -> assertThat(status.getCode()).isEqualTo(CloseStatus.SERVER_ERROR.getCode()));
+		advance(AUTO_COMMIT_INTERVAL);
+		assertThat(this.harness.store.committedOffsets("g")).isEmpty();
+
+		StubSocket next = connect("b", "/ws/groups/h?topics=orders&autoOffsetReset=earliest");
+		assertThat(next.records()).as("the pumps still run").hasSize(3);
+	}
+
 	@Test
 	void aNormalCloseCommitsWithAutoCommitAndAnAbnormalOneCommitsNothing() {
 		this.harness.produce("orders", 0, 3);

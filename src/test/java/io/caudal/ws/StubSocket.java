@@ -46,9 +46,16 @@ final class StubSocket implements WebSocketSession, SocketTransport {
 
 	private CloseStatus closeStatus;
 
+	private Error recordsFrameFailure;
+
 	StubSocket(String id, String pathAndQuery) {
 		this.id = id;
 		this.uri = URI.create("ws://localhost" + pathAndQuery);
+	}
+
+	/** From now on handing a {@code records} frame to this socket throws {@code failure}, on the pump's thread. */
+	synchronized void failRecordsFramesWith(Error failure) {
+		this.recordsFrameFailure = failure;
 	}
 
 	/** From now on frames stay in flight until {@link #releaseWrites()}. */
@@ -102,7 +109,11 @@ final class StubSocket implements WebSocketSession, SocketTransport {
 	@Override
 	public void sendText(ByteBuffer utf8, Consumer<Throwable> whenWritten) {
 		synchronized (this) {
-			this.written.add(StandardCharsets.UTF_8.decode(utf8.duplicate()).toString());
+			String frame = StandardCharsets.UTF_8.decode(utf8.duplicate()).toString();
+			if (this.recordsFrameFailure != null && TestHttp.parse(frame).get("type").asString().equals("records")) {
+				throw this.recordsFrameFailure;
+			}
+			this.written.add(frame);
 			if (this.holding) {
 				this.pending.add(whenWritten);
 				return;
