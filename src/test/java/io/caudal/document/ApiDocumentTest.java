@@ -3,6 +3,7 @@ package io.caudal.document;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import io.caudal.support.ApiDocument;
 import io.caudal.support.FullStackTest;
@@ -36,6 +37,19 @@ class ApiDocumentTest extends FullStackTest {
 		JsonNode committed = JSON.readTree(Files.readString(COMMITTED, StandardCharsets.UTF_8));
 		assertThat(live).as("the served /v3/api-docs against %s; refresh it with "
 				+ "./mvnw test -Dtest=ApiDocumentTest -Dcaudal.openapi.refresh=true", COMMITTED).isEqualTo(committed);
+	}
+
+	@Test
+	void everyOperationHasItsOwnNameAndEveryParameterADescription() {
+		List<JsonNode> operations = ApiDocument.operations();
+		assertThat(operations).extracting(operation -> operation.get("operationId").asString()).doesNotHaveDuplicates()
+			.allSatisfy(name -> assertThat(name).doesNotContain("_"));
+		for (JsonNode operation : operations) {
+			for (JsonNode parameter : operation.path("parameters")) {
+				assertThat(parameter.path("description").asString("")).as("the description of %s's %s",
+						operation.get("operationId").asString(), parameter.get("name").asString()).isNotBlank();
+			}
+		}
 	}
 
 	@Test

@@ -47,12 +47,12 @@ public final class ApiDocument {
 		}
 	}
 
-	/** How many operations the document describes. */
-	public static int operationCount() {
+	/** Every operation of the document, each as its JSON object. */
+	public static List<JsonNode> operations() {
 		JsonNode paths = document().root.get("paths");
-		int operations = 0;
+		List<JsonNode> operations = new ArrayList<>();
 		for (String path : paths.propertyNames()) {
-			operations += paths.get(path).size();
+			paths.get(path).forEach(operations::add);
 		}
 		return operations;
 	}
