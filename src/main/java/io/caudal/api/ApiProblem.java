@@ -24,7 +24,7 @@ record ApiProblem(@Schema(description = "A URI naming the kind of problem", form
 		@Schema(description = "RECORD_TOO_LARGE: the topic's max.message.bytes") Integer maxMessageBytes,
 		@Schema(description = "REQUEST_TOO_LARGE: the server's caudal.max-request-size in bytes") Long maxBytes,
 		@Schema(description = "RECORD_TOO_LARGE, INVALID_TIMESTAMP: the position of the refused record in the request") Integer index,
-		@Schema(description = "RESOURCE_LIMIT: the partitions the request would make in all") Integer partitions,
+		@Schema(description = "RESOURCE_LIMIT: the partitions the server holds now") Integer partitions,
 		@Schema(description = "RESOURCE_LIMIT: the server's caudal.max-partitions-total") Integer maxPartitionsTotal,
 		@Schema(description = "RESOURCE_LIMIT: seconds to wait before a retry, as Retry-After says")
 		Integer retryAfterSeconds,

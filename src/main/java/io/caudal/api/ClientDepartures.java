@@ -50,7 +50,8 @@ final class ClientDepartures {
 			try {
 				watch.check();
 			}
-			catch (RuntimeException ex) {
+			catch (Throwable ex) {
+				// Caught whole: anything escaping would cancel every later check, silently.
 				logger.warn("Could not tell whether a waiting client is still connected; no longer watching it.", ex);
 				watch.end();
 			}

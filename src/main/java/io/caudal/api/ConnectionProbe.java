@@ -31,10 +31,17 @@ final class ConnectionProbe {
 		this.connector = connector;
 	}
 
-	/** The probe of a request's connection, or null when the request did not come through Tomcat's connector. */
+	/**
+	 * The probe of a request's connection, or null when the request did not come through Tomcat's connector or
+	 * declares a body: then Tomcat's body filter counts buffered bytes of a pipelined request as its own, and a probe
+	 * could neither tell them from a close nor leave them where the next request's parsing expects them.
+	 */
 	static ConnectionProbe of(HttpServletRequest request) {
-		return (request.getAttribute(ATTRIBUTE) instanceof org.apache.coyote.Request connector)
-				? new ConnectionProbe(connector) : null;
+		if (!(request.getAttribute(ATTRIBUTE) instanceof org.apache.coyote.Request connector)
+				|| connector.getContentLengthLong() >= 0 || connector.getHeader("Transfer-Encoding") != null) {
+			return null;
+		}
+		return new ConnectionProbe(connector);
 	}
 
 	boolean clientClosed() {

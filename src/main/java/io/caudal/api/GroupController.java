@@ -91,6 +91,7 @@ class GroupController {
 			+ "; NO_COMMITTED_OFFSET with autoOffsetReset none and no committed offset")
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE: with autoOffsetReset none, the committed "
 			+ "offset is no longer stored")
+	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: the memory for answers stays full; see Retry-After")
 	Answer<PollAnswer> poll(@Parameter(example = "billing") @PathVariable String group,
 			@Parameter(example = MEMBER_ID) @PathVariable String member,
 			@Parameter(description = RecordController.MAX_RECORDS,

@@ -94,7 +94,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 		String detail = (body instanceof ProblemDetail problem && problem.getDetail() != null) ? problem.getDetail()
 				: (ex instanceof ErrorResponse response && response.getBody().getDetail() != null)
 						? response.getBody().getDetail() : HttpStatus.valueOf(statusCode.value()).getReasonPhrase();
-		ProblemDetail problem = Problems.of(statusCode, ErrorCode.INVALID_REQUEST, detail, Map.of());
+		ErrorCode code = statusCode.is5xxServerError() ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
+		ProblemDetail problem = Problems.of(statusCode, code, detail, Map.of());
 		return ResponseEntity.status(statusCode)
 			.headers(headers)
 			.contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)

@@ -146,6 +146,7 @@ class RecordController {
 	@ApiResponse(responseCode = "400", description = "Bad parameters (INVALID_REQUEST)")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE, with startOffset and endOffset")
+	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: the memory for answers stays full; see Retry-After")
 	Answer<FetchAnswer> fetch(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(example = "0") @PathVariable int partition,
 			@Parameter(description = "Where to read from: an offset, `earliest` or `latest`; give this or "

@@ -39,6 +39,8 @@ class TopicController {
 	@ApiResponse(responseCode = "201", description = "Created; Location names the topic")
 	@ApiResponse(responseCode = "400", description = "Bad name (INVALID_TOPIC_NAME), count (INVALID_REQUEST) or config (INVALID_CONFIG)")
 	@ApiResponse(responseCode = "409", description = "TOPIC_EXISTS")
+	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: the server holds caudal.max-partitions-total "
+			+ "partitions")
 	ResponseEntity<TopicResponses.Description> create(@RequestBody TopicRequests.Create request) {
 		if (request.name() == null) {
 			throw new CaudalException(ErrorCode.INVALID_REQUEST, "Field 'name' is required.");
@@ -69,6 +71,8 @@ class TopicController {
 			description = "Adds partitions (never removes them) and/or changes settings. Growing a topic remaps "
 					+ "keys: later records of a key may land on another partition than earlier ones, as in Kafka.")
 	@ApiResponse(responseCode = "200", description = "The updated topic")
+	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: the server holds caudal.max-partitions-total "
+			+ "partitions")
 	@ApiResponse(responseCode = "400", description = "Fewer partitions than now (INVALID_REQUEST) or a bad config (INVALID_CONFIG)")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
 	TopicResponses.Description update(@Parameter(example = "orders") @PathVariable String topic,
