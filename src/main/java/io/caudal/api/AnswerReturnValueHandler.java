@@ -25,8 +25,9 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestResponseBody
  * otherwise asynchronously, as a {@link DeferredResult}, so that a long poll holds no thread. A failed result is
  * rethrown for the problem advice to answer. When an asynchronous answer ends without its result (the client went
  * away, the request timed out) the future is cancelled, so whatever it waits on (a long poll's slot and signals) is
- * let go at once; a client that closes its connection while its answer waits is noticed by {@link ClientDepartures}. The body is written by the handler adapter's own {@code @ResponseBody} processor, with the same
- * converters and advice as any other answer.
+ * let go at once; a client that closes its connection while its answer waits is noticed by {@link ClientDepartures}.
+ * The body is written by the handler adapter's own {@code @ResponseBody} processor, with the same converters and
+ * advice as any other answer.
  */
 final class AnswerReturnValueHandler implements HandlerMethodReturnValueHandler {
 

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.caudal.concurrent.DaemonThreads;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +28,8 @@ final class ClientDepartures {
 
 	private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
 
-	private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-		Thread thread = new Thread(runnable, "caudal-client-departures");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService checker = Executors
+		.newSingleThreadScheduledExecutor(DaemonThreads.named("caudal-client-departures"));
 
 	ClientDepartures() {
 		this.checker.scheduleWithFixedDelay(this::checkAll, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);

@@ -4,9 +4,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.caudal.budget.MemoryBudgets;
+import io.caudal.concurrent.DaemonThreads;
 import io.caudal.log.LogWriter;
 import io.caudal.log.OpenFiles;
 import io.caudal.time.Time;
@@ -72,9 +72,8 @@ class StorageConfiguration {
 	/** Answers long polls once they wake; reads are short, so a few threads serve many waiting polls. */
 	@Bean(destroyMethod = "shutdown")
 	ExecutorService fetchExecutor() {
-		AtomicInteger count = new AtomicInteger();
 		return Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-				runnable -> daemon(runnable, "caudal-fetch-" + count.incrementAndGet()));
+				DaemonThreads.numbered("caudal-fetch-"));
 	}
 
 	@Bean
@@ -91,11 +90,6 @@ class StorageConfiguration {
 		return new RecordEncoder(meters);
 	}
 
-	static Thread daemon(Runnable runnable, String name) {
-		Thread thread = new Thread(runnable, name);
-		thread.setDaemon(true);
-		return thread;
-	}
 
 	/** The file engine: segment files under {@code caudal.data-dir}, topic metadata in the database. */
 	@Configuration(proxyBeanMethods = false)
@@ -137,7 +131,7 @@ class StorageConfiguration {
 		@Bean(destroyMethod = "shutdownNow")
 		ScheduledExecutorService retentionScheduler(FileStorage storage, CaudalProperties properties) {
 			ScheduledExecutorService scheduler = Executors
-				.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "caudal-retention"));
+				.newSingleThreadScheduledExecutor(DaemonThreads.named("caudal-retention"));
 			long intervalMs = properties.retentionCheckInterval().toMillis();
 			scheduler.scheduleWithFixedDelay(storage::applyRetention, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
 			return scheduler;

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.caudal.budget.Held;
+import io.caudal.concurrent.DaemonThreads;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.offset.OffsetStore;
@@ -101,11 +102,7 @@ public class GroupCoordinator implements AutoCloseable {
 	/** Restores the database state and starts the sweep. */
 	public void start() {
 		restore();
-		this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-			Thread thread = new Thread(runnable, "caudal-group-sweep");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("caudal-group-sweep"));
 		this.sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
 	}
 

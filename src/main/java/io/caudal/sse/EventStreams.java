@@ -21,6 +21,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import io.caudal.config.CaudalProperties;
 import io.caudal.budget.ByteBudget;
+import io.caudal.concurrent.DaemonThreads;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.time.Time;
@@ -92,10 +93,8 @@ public class EventStreams implements SmartLifecycle, AutoCloseable {
 		this.settings = settings;
 		this.time = time;
 		int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-		AtomicInteger count = new AtomicInteger();
 		this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(settings.maxStreams()),
-				runnable -> daemon(runnable, "caudal-sse-" + count.incrementAndGet()));
+				new LinkedBlockingQueue<>(settings.maxStreams()), DaemonThreads.numbered("caudal-sse-"));
 		Gauge.builder("caudal.sse.streams", this.streams, ConcurrentMap::size)
 			.description("Open Server-Sent Events streams")
 			.register(meters);
@@ -146,7 +145,7 @@ public class EventStreams implements SmartLifecycle, AutoCloseable {
 
 	@Override
 	public synchronized void start() {
-		this.keeper = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "caudal-sse-keeper"));
+		this.keeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("caudal-sse-keeper"));
 		this.keeper.scheduleWithFixedDelay(this::checkAll, KEEPER_INTERVAL_MS, KEEPER_INTERVAL_MS,
 				TimeUnit.MILLISECONDS);
 		this.running = true;
@@ -235,10 +234,5 @@ public class EventStreams implements SmartLifecycle, AutoCloseable {
 		return TopicTail.resume(this.topics, this.fetch, topic, positions);
 	}
 
-	private static Thread daemon(Runnable runnable, String name) {
-		Thread thread = new Thread(runnable, name);
-		thread.setDaemon(true);
-		return thread;
-	}
 
 }

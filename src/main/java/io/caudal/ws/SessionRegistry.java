@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.caudal.budget.ByteBudget;
+import io.caudal.concurrent.DaemonThreads;
 import io.caudal.config.CaudalProperties;
 import io.caudal.time.Time;
 import io.micrometer.core.instrument.Gauge;
@@ -85,10 +86,8 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 		this.time = time;
 		this.meters = meters;
 		this.pumpExecutor = pumpExecutor;
-		AtomicInteger pingers = new AtomicInteger();
 		this.pinger = new ThreadPoolExecutor(PING_THREADS, PING_THREADS, 0, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(settings.maxSessions()),
-				runnable -> daemon(runnable, "caudal-ws-ping-" + pingers.incrementAndGet()));
+				new LinkedBlockingQueue<>(settings.maxSessions()), DaemonThreads.numbered("caudal-ws-ping-"));
 		Gauge.builder("caudal.websocket.sessions", this.connections, ConcurrentMap::size)
 			.description("Open WebSocket sessions")
 			.register(meters);
@@ -106,15 +105,14 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 	 */
 	static ExecutorService pumpThreads(int maxSessions) {
 		int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-		AtomicInteger count = new AtomicInteger();
 		return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(maxSessions),
-				runnable -> daemon(runnable, "caudal-ws-pump-" + count.incrementAndGet()));
+				DaemonThreads.numbered("caudal-ws-pump-"));
 	}
 
 	/** Starts the keeper thread. */
 	@Override
 	public synchronized void start() {
-		this.keeper = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "caudal-ws-keeper"));
+		this.keeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("caudal-ws-keeper"));
 		this.keeper.scheduleWithFixedDelay(this::checkAll, KEEPER_INTERVAL_MS, KEEPER_INTERVAL_MS,
 				TimeUnit.MILLISECONDS);
 		this.running = true;
@@ -222,10 +220,5 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 		}
 	}
 
-	private static Thread daemon(Runnable runnable, String name) {
-		Thread thread = new Thread(runnable, name);
-		thread.setDaemon(true);
-		return thread;
-	}
 
 }
