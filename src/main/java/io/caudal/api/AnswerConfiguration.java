@@ -3,9 +3,12 @@ package io.caudal.api;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.caudal.security.LiveConnections;
+
 import org.springdoc.core.utils.SpringDocUtils;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.stereotype.Component;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
@@ -21,6 +24,13 @@ class AnswerConfiguration implements WebMvcRegistrations, DisposableBean {
 
 	private final ClientDepartures departures = new ClientDepartures();
 
+	private final ObjectProvider<LiveConnections> live;
+
+	/** @param live ends long polls whose key is revoked; absent where no security is configured (MVC test slices) */
+	AnswerConfiguration(ObjectProvider<LiveConnections> live) {
+		this.live = live;
+	}
+
 	static {
 		SpringDocUtils.getConfig()
 			.addResponseWrapperToIgnore(Answer.class)
@@ -35,7 +45,7 @@ class AnswerConfiguration implements WebMvcRegistrations, DisposableBean {
 
 	@Override
 	public RequestMappingHandlerAdapter getRequestMappingHandlerAdapter() {
-		return new AnswersFirst(this.departures);
+		return new AnswersFirst(this.departures, this.live);
 	}
 
 	/**
@@ -46,15 +56,18 @@ class AnswerConfiguration implements WebMvcRegistrations, DisposableBean {
 
 		private final ClientDepartures departures;
 
-		AnswersFirst(ClientDepartures departures) {
+		private final ObjectProvider<LiveConnections> live;
+
+		AnswersFirst(ClientDepartures departures, ObjectProvider<LiveConnections> live) {
 			this.departures = departures;
+			this.live = live;
 		}
 
 		@Override
 		public void afterPropertiesSet() {
 			super.afterPropertiesSet();
 			List<HandlerMethodReturnValueHandler> handlers = new ArrayList<>();
-			handlers.add(new AnswerReturnValueHandler(() -> this, this.departures));
+			handlers.add(new AnswerReturnValueHandler(() -> this, this.departures, this.live));
 			handlers.addAll(getReturnValueHandlers());
 			setReturnValueHandlers(handlers);
 		}

@@ -1,5 +1,6 @@
 package io.caudal.api;
 
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -8,9 +9,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import io.caudal.security.LiveConnections;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.MethodParameter;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.context.request.async.DeferredResult;
@@ -39,13 +43,18 @@ final class AnswerReturnValueHandler implements HandlerMethodReturnValueHandler 
 
 	private volatile HandlerMethodReturnValueHandler body;
 
+	private final ObjectProvider<LiveConnections> live;
+
 	/**
 	 * @param adapter the handler adapter, looked up at the first answer (it is built after this handler)
 	 * @param departures gives up an asynchronous answer whose client closes its connection while it waits
+	 * @param live ends an asynchronous answer with 401 when the key that asked for it is revoked
 	 */
-	AnswerReturnValueHandler(Supplier<RequestMappingHandlerAdapter> adapter, ClientDepartures departures) {
+	AnswerReturnValueHandler(Supplier<RequestMappingHandlerAdapter> adapter, ClientDepartures departures,
+			ObjectProvider<LiveConnections> live) {
 		this.adapter = adapter;
 		this.departures = departures;
+		this.live = live;
 	}
 
 	@Override
@@ -106,6 +115,11 @@ final class AnswerReturnValueHandler implements HandlerMethodReturnValueHandler 
 			departure.end();
 			future.cancel(false);
 		});
+		this.live.ifAvailable(connections -> connections.watch(SecurityContextHolder.getContext().getAuthentication(),
+				List.of(), () -> !future.isDone(), failure -> {
+					result.setErrorResult(failure);
+					future.cancel(false);
+				}));
 		this.deferred.handleReturnValue(result, returnType, mavContainer, webRequest);
 		departure.start();
 	}

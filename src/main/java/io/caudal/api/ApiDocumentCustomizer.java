@@ -24,6 +24,8 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
 import org.springframework.http.HttpHeaders;
@@ -41,6 +43,10 @@ class ApiDocumentCustomizer implements OpenApiCustomizer {
 
 	private static final String PROBLEM = "Problem";
 
+	private static final String BEARER = "bearer";
+
+	private static final String SESSION = "session";
+
 	private static final String PROBLEM_REF = "#/components/schemas/" + PROBLEM;
 
 	private static final String SCHEMA_REF_PREFIX = "#/components/schemas/";
@@ -56,7 +62,10 @@ class ApiDocumentCustomizer implements OpenApiCustomizer {
 			// No pattern: groups stored under ids the rule now refuses stay describable and deletable.
 			"group", new JsonSchema().types(types("string")).description("The group's id; joining or resetting "
 					+ "needs 1-249 of a-z A-Z 0-9 . _ -, not . or .."),
-			"member", new JsonSchema().types(types("string")).description("The member id its join answered"));
+			"member", new JsonSchema().types(types("string")).description("The member id its join answered"),
+			"name", new JsonSchema().types(types("string")).pattern(NAME_PATTERN)
+				.description("A key principal's name, without its key: type"),
+			"id", new JsonSchema().types(types("string")).description("The key's id, as created or listed"));
 
 	/** The values of record header maps, which Java's map types cannot say. */
 	private static final Map<String, Schema<?>> MAP_VALUES = Map.of("headers",
@@ -66,6 +75,7 @@ class ApiDocumentCustomizer implements OpenApiCustomizer {
 	@Override
 	public void customise(OpenAPI document) {
 		addProblemSchema(document);
+		addSecuritySchemes(document);
 		Set<String> answerSchemas = new HashSet<>();
 		Set<String> requestSchemas = new HashSet<>();
 		document.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
@@ -91,6 +101,25 @@ class ApiDocumentCustomizer implements OpenApiCustomizer {
 				schema.setRequired(new ArrayList<>(schema.getProperties().keySet()));
 			}
 		}
+	}
+
+	/**
+	 * Either scheme identifies a caller when {@code caudal.security.enabled} is on; with it off (the default) they
+	 * are ignored and every caller is trusted.
+	 */
+	private static void addSecuritySchemes(OpenAPI document) {
+		document.getComponents()
+			.addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP)
+				.scheme("bearer")
+				.description("An API key (cdl_ and 43 base64url characters, from POST /principals/{name}/keys) or "
+						+ "a JWT from the configured issuer"))
+			.addSecuritySchemes(SESSION, new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+				.in(SecurityScheme.In.COOKIE)
+				.name("CAUDAL_SESSION")
+				.description("The browser session cookie set by POST /session; writes made with it also send the "
+						+ "XSRF-TOKEN cookie's value as the X-XSRF-TOKEN header"));
+		document.addSecurityItem(new SecurityRequirement().addList(BEARER));
+		document.addSecurityItem(new SecurityRequirement().addList(SESSION));
 	}
 
 	private static void addProblemSchema(OpenAPI document) {
@@ -144,6 +173,20 @@ class ApiDocumentCustomizer implements OpenApiCustomizer {
 					.schema(new JsonSchema().types(types("integer")).minimum(BigDecimal.ZERO)));
 			}
 		});
+		if (!responses.containsKey("401")) {
+			responses.addApiResponse("401", new ApiResponse()
+				.description("UNAUTHENTICATED (security on): no identity, or one that does not check out")
+				.addHeaderObject(HttpHeaders.WWW_AUTHENTICATE, new Header().required(true)
+					.description("Bearer, with the token's error when one was sent")
+					.schema(new JsonSchema().types(types("string"))))
+				.content(problemContent()));
+		}
+		if (!responses.containsKey("403")) {
+			responses.addApiResponse("403", new ApiResponse()
+				.description("NOT_AUTHORIZED (security on): the caller's ACLs do not allow this; the detail names the "
+						+ "operation and the resource")
+				.content(problemContent()));
+		}
 		responses.addApiResponse("default",
 				new ApiResponse().description("Any other error, as problem details: a method or media type the "
 						+ "operation does not take (405, 406, 415), a server fault (500) or a storage failure (503)")

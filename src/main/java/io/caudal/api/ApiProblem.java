@@ -30,5 +30,9 @@ record ApiProblem(@Schema(description = "A URI naming the kind of problem", form
 		Integer retryAfterSeconds,
 		@Schema(description = "NO_COMMITTED_OFFSET: the topic of the partition without one") String topic,
 		@Schema(description = "NO_COMMITTED_OFFSET: the partition without one") Integer partition,
-		@Schema(description = "FENCED_MEMBER: the member's current generation") Integer generation) {
+		@Schema(description = "FENCED_MEMBER: the member's current generation") Integer generation,
+		@Schema(description = "RESOURCE_LIMIT: the cap that was reached") Integer limit,
+		@Schema(description = "NOT_AUTHORIZED: the operation refused, as in ACLs") String operation,
+		@Schema(description = "NOT_AUTHORIZED: the type of the resource it was refused on") String resourceType,
+		@Schema(description = "NOT_AUTHORIZED: the name of that resource") String resourceName) {
 }

@@ -1,5 +1,6 @@
 package io.caudal.api;
 
+import io.caudal.security.NeedsNoRights;
 import io.swagger.v3.oas.annotations.Hidden;
 
 import org.springframework.stereotype.Controller;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 class ConsolePageController {
 
 	@GetMapping("/")
+	@NeedsNoRights("the page itself holds no data; it calls the API with the caller's identity")
 	String console() {
 		return "forward:/index.html";
 	}

@@ -3,6 +3,7 @@ package io.caudal.api;
 import java.util.Map;
 
 import io.caudal.error.ErrorCode;
+import io.caudal.security.NeedsNoRights;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 class ContainerErrorController implements ErrorController {
 
 	@RequestMapping("/error")
+	@NeedsNoRights("answers the error of a request that was already let in or refused")
 	ResponseEntity<Object> error(HttpServletRequest request) {
 		Object statusAttribute = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
 		int status = (statusAttribute instanceof Integer code) ? code : 500;

@@ -11,6 +11,13 @@ import io.caudal.group.MemberConfig;
 import io.caudal.group.MemberListener;
 import io.caudal.group.Transport;
 import io.caudal.offset.PartitionOffset;
+import io.caudal.security.AccessControl;
+import io.caudal.security.Audited;
+import io.caudal.security.AuthorizedInHandler;
+import io.caudal.security.AclOperation;
+import io.caudal.security.Requires;
+import io.caudal.security.ResourceType;
+import io.caudal.security.StaticInstances;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -40,12 +47,20 @@ class GroupController {
 
 	private static final String UNKNOWN_MEMBER = "UNKNOWN_MEMBER: the member's session ended or it left; join again";
 
+	private static final String MEMBER_TOPICS = "READ on each topic the member reads";
+
 	private static final String MEMBER_ID = "5f0c7a1e-0d7b-4a43-9b0e-2f4d1c9a8e11";
 
 	private final GroupCoordinator coordinator;
 
-	GroupController(GroupCoordinator coordinator) {
+	private final AccessControl access;
+
+	private final StaticInstances instances;
+
+	GroupController(GroupCoordinator coordinator, AccessControl access, StaticInstances instances) {
 		this.coordinator = coordinator;
+		this.access = access;
+		this.instances = instances;
 	}
 
 	@PostMapping(path = "/{group}/members", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -60,10 +75,14 @@ class GroupController {
 	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: no topics, a session timeout out of bounds, "
 			+ "an unknown assignor or autoOffsetReset")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
+	@Requires(value = AclOperation.READ, on = ResourceType.GROUP, name = "group")
+	@AuthorizedInHandler("READ on each topic the member asks for; the instance id must be the caller's")
 	ResponseEntity<GroupResponses.Joined> join(@Parameter(example = "billing") @PathVariable String group,
 			@RequestBody GroupRequests.JoinRequest request) {
 		MemberConfig config = MemberConfig.of(request.topics(), request.sessionTimeoutMs(),
 				request.rebalanceTimeoutMs(), request.assignor(), request.autoOffsetReset(), request.instanceId());
+		config.topics().forEach(topic -> this.access.require(AclOperation.READ, ResourceType.TOPIC, topic));
+		this.instances.claim(group, config.instanceId(), AccessControl.caller());
 		GroupResponses.Joined joined = GroupResponses.Joined
 			.of(this.coordinator.join(group, config, Transport.HTTP, MemberListener.NONE));
 		URI location = UriComponentsBuilder.fromPath("/groups/{group}/members/{member}")
@@ -92,6 +111,8 @@ class GroupController {
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE: with autoOffsetReset none, the committed "
 			+ "offset is no longer stored")
 	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: the memory for answers stays full; see Retry-After")
+	@Requires(value = AclOperation.READ, on = ResourceType.GROUP, name = "group")
+	@AuthorizedInHandler(MEMBER_TOPICS)
 	Answer<PollAnswer> poll(@Parameter(example = "billing") @PathVariable String group,
 			@Parameter(example = MEMBER_ID) @PathVariable String member,
 			@Parameter(description = RecordController.MAX_RECORDS,
@@ -107,6 +128,7 @@ class GroupController {
 		requireAtLeast("maxRecords", maxRecords, 1);
 		requireAtLeast("maxBytes", maxBytes, 1);
 		requireAtLeast("waitMs", waitMs, 0);
+		requireTopicsOf(group, member);
 		return Answer.of(this.coordinator.poll(group, member, maxRecords, maxBytes, waitMs, generation),
 				PollAnswer::new);
 	}
@@ -118,9 +140,12 @@ class GroupController {
 					+ "under `revoking`.")
 	@ApiResponse(responseCode = "200", description = "The member's assignment")
 	@ApiResponse(responseCode = "409", description = UNKNOWN_MEMBER)
+	@Requires(value = AclOperation.READ, on = ResourceType.GROUP, name = "group")
+	@AuthorizedInHandler(MEMBER_TOPICS)
 	GroupResponses.HeartbeatAnswer heartbeat(@Parameter(example = "billing") @PathVariable String group,
 			@Parameter(example = MEMBER_ID) @PathVariable String member,
 			@Parameter(description = SEEN_GENERATION) @RequestParam(required = false) Integer generation) {
+		requireTopicsOf(group, member);
 		return GroupResponses.HeartbeatAnswer.of(this.coordinator.heartbeat(group, member, generation));
 	}
 
@@ -139,9 +164,12 @@ class GroupController {
 	@ApiResponse(responseCode = "409", description = UNKNOWN_MEMBER + "; FENCED_MEMBER: the member does not own a "
 			+ "partition in its current generation, or gave a stale generation; nothing written")
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE, with startOffset and endOffset")
+	@Requires(value = AclOperation.READ, on = ResourceType.GROUP, name = "group")
+	@AuthorizedInHandler(MEMBER_TOPICS)
 	GroupResponses.GroupOffsets commit(@Parameter(example = "billing") @PathVariable String group,
 			@Parameter(example = MEMBER_ID) @PathVariable String member,
 			@RequestBody(required = false) GroupRequests.CommitRequest request) {
+		requireTopicsOf(group, member);
 		List<PartitionOffset> offsets = (request != null) ? offsets(request.offsets()) : null;
 		Integer generation = (request != null) ? request.generation() : null;
 		return new GroupResponses.GroupOffsets(this.coordinator.commit(group, member, offsets, generation));
@@ -154,8 +182,11 @@ class GroupController {
 			description = "Removes the member at once; its partitions move to the other members.")
 	@ApiResponse(responseCode = "204", description = "Left")
 	@ApiResponse(responseCode = "409", description = UNKNOWN_MEMBER)
+	@Requires(value = AclOperation.READ, on = ResourceType.GROUP, name = "group")
+	@AuthorizedInHandler(MEMBER_TOPICS)
 	ResponseEntity<Void> leave(@Parameter(example = "billing") @PathVariable String group,
 			@Parameter(example = MEMBER_ID) @PathVariable String member) {
+		requireTopicsOf(group, member);
 		this.coordinator.leave(group, member);
 		return ResponseEntity.noContent().build();
 	}
@@ -164,8 +195,13 @@ class GroupController {
 	@Operation(operationId = "listGroups", summary = "List groups",
 			description = "Every group with members or committed offsets: its state (EMPTY, RECONCILING or STABLE) "
 					+ "and member count, sorted by name.")
+	@AuthorizedInHandler("lists only the groups the caller may DESCRIBE")
 	List<GroupResponses.GroupListing> list() {
-		return this.coordinator.list().stream().map(GroupResponses.GroupListing::of).toList();
+		return this.coordinator.list()
+			.stream()
+			.filter(group -> this.access.allows(AclOperation.DESCRIBE, ResourceType.GROUP, group.group()))
+			.map(GroupResponses.GroupListing::of)
+			.toList();
 	}
 
 	@GetMapping("/{group}")
@@ -175,6 +211,7 @@ class GroupController {
 					+ "committed offset, the end offset and the lag (both null without a commit).")
 	@ApiResponse(responseCode = "200", description = "The group")
 	@ApiResponse(responseCode = "404", description = "GROUP_NOT_FOUND: no members and no committed offsets")
+	@Requires(value = AclOperation.DESCRIBE, on = ResourceType.GROUP, name = "group")
 	GroupResponses.GroupDetails describe(@Parameter(example = "billing") @PathVariable String group) {
 		return GroupResponses.GroupDetails.of(this.coordinator.describe(group));
 	}
@@ -189,8 +226,13 @@ class GroupController {
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
 	@ApiResponse(responseCode = "409", description = "GROUP_NOT_EMPTY: the group has active members")
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE for offset:N outside the partition")
+	@AuthorizedInHandler("ALTER on the group, or READ as Kafka allows")
+	@Audited("GROUP")
 	GroupResponses.GroupOffsets reset(@Parameter(example = "billing") @PathVariable String group,
 			@RequestBody GroupRequests.ResetRequest request) {
+		if (!this.access.allows(AclOperation.ALTER, ResourceType.GROUP, group)) {
+			this.access.require(AclOperation.READ, ResourceType.GROUP, group);
+		}
 		if (request.topic() == null || request.to() == null) {
 			throw invalid("Fields 'topic' and 'to' are required.");
 		}
@@ -206,9 +248,19 @@ class GroupController {
 	@ApiResponse(responseCode = "204", description = "Deleted")
 	@ApiResponse(responseCode = "404", description = "GROUP_NOT_FOUND")
 	@ApiResponse(responseCode = "409", description = "GROUP_NOT_EMPTY: the group has active members")
+	@Requires(value = AclOperation.DELETE, on = ResourceType.GROUP, name = "group")
+	@Audited("GROUP")
 	ResponseEntity<Void> delete(@Parameter(example = "billing") @PathVariable String group) {
 		this.coordinator.delete(group);
 		return ResponseEntity.noContent().build();
+	}
+
+	/** A member's calls need READ on every topic it reads, as Kafka's fetch and offset commit do. */
+	private void requireTopicsOf(String group, String member) {
+		if (this.access.enabled()) {
+			this.coordinator.subscription(group, member)
+				.forEach(topic -> this.access.require(AclOperation.READ, ResourceType.TOPIC, topic));
+		}
 	}
 
 	private static List<PartitionOffset> offsets(List<GroupRequests.CommitOffset> requested) {

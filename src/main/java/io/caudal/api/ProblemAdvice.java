@@ -42,6 +42,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(CaudalException.class)
 	ResponseEntity<Object> caudal(CaudalException ex) {
 		ResponseEntity<Object> response = Problems.response(Problems.of(ex.code(), ex.getMessage(), ex.properties()));
+		if (ex.code() == ErrorCode.UNAUTHENTICATED) {
+			// Only a credential revoked while its request waited gets here; the filter chain answers the others.
+			return ResponseEntity.status(response.getStatusCode())
+				.headers(response.getHeaders())
+				.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
+				.body(response.getBody());
+		}
 		if (ex.properties().get(CaudalException.RETRY_AFTER_SECONDS) instanceof Integer seconds) {
 			return ResponseEntity.status(response.getStatusCode())
 				.headers(response.getHeaders())

@@ -13,6 +13,11 @@ import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.topic.FetchPosition;
 import io.caudal.topic.FetchService;
+import io.caudal.security.AccessControl;
+import io.caudal.security.CaudalPrincipal;
+import io.caudal.security.AclOperation;
+import io.caudal.security.Requires;
+import io.caudal.security.ResourceType;
 import io.caudal.topic.IdempotencyKeys;
 import io.caudal.topic.ProduceRecord;
 import io.caudal.topic.ProduceService;
@@ -92,6 +97,7 @@ class RecordController {
 	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = RecordRequests.Produce.class)))
+	@Requires(value = AclOperation.WRITE, on = ResourceType.TOPIC, name = "topic")
 	Answer<RecordResponses.Produced> produce(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(description = "Makes a retry safe: 1-255 visible ASCII characters, unique per request; a "
 					+ "retry sends the same key and the same body bytes, e.g. order-4711-attempt-1",
@@ -110,7 +116,8 @@ class RecordController {
 			IdempotencyKeys.Request idempotency = null;
 			if (hashed != null) {
 				// The reader reads to the end of the body (it refuses anything after the JSON), so all of it is hashed.
-				idempotency = IdempotencyKeys.Request.of(idempotencyKey, hashed.getMessageDigest().digest());
+				idempotency = IdempotencyKeys.Request.of(idempotencyScope(), idempotencyKey,
+						hashed.getMessageDigest().digest());
 			}
 			CompletableFuture<List<RecordPosition>> stored = this.produceService.produce(topic, records, idempotency);
 			stored.whenComplete((positions, failure) -> memory.release());
@@ -123,6 +130,12 @@ class RecordController {
 	}
 
 	/** The contract's key syntax: 1 to 255 visible ASCII characters. */
+	/** Whose idempotency keys these are: the caller's, or everyone's when security is off. */
+	private static String idempotencyScope() {
+		CaudalPrincipal caller = AccessControl.caller();
+		return (caller != CaudalPrincipal.ANONYMOUS) ? caller.toString() : null;
+	}
+
 	private static void checkIdempotencyKey(String key) {
 		if (key == null) {
 			return;
@@ -147,6 +160,7 @@ class RecordController {
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE, with startOffset and endOffset")
 	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: the memory for answers stays full; see Retry-After")
+	@Requires(value = AclOperation.READ, on = ResourceType.TOPIC, name = "topic")
 	Answer<FetchAnswer> fetch(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(example = "0") @PathVariable int partition,
 			@Parameter(description = "Where to read from: an offset, `earliest` or `latest`; give this or "
@@ -180,6 +194,7 @@ class RecordController {
 	@ApiResponse(responseCode = "200", description = "The offset")
 	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: `timestamp` missing or negative")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
+	@Requires(value = AclOperation.DESCRIBE, on = ResourceType.TOPIC, name = "topic")
 	RecordResponses.Offset offsetForTimestamp(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(example = "0") @PathVariable int partition,
 			@Parameter(description = "Epoch ms", example = "1764000000000",

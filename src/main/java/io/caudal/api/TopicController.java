@@ -6,6 +6,12 @@ import java.util.List;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.topic.TopicService;
+import io.caudal.security.AccessControl;
+import io.caudal.security.Audited;
+import io.caudal.security.AuthorizedInHandler;
+import io.caudal.security.AclOperation;
+import io.caudal.security.Requires;
+import io.caudal.security.ResourceType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -29,8 +35,11 @@ class TopicController {
 
 	private final TopicService topics;
 
-	TopicController(TopicService topics) {
+	private final AccessControl access;
+
+	TopicController(TopicService topics, AccessControl access) {
 		this.topics = topics;
+		this.access = access;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -41,9 +50,14 @@ class TopicController {
 	@ApiResponse(responseCode = "409", description = "TOPIC_EXISTS")
 	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: the server holds caudal.max-partitions-total "
 			+ "partitions")
+	@AuthorizedInHandler("CREATE on the cluster, or CREATE on the topic named in the body")
+	@Audited("TOPIC")
 	ResponseEntity<TopicResponses.Description> create(@RequestBody TopicRequests.Create request) {
 		if (request.name() == null) {
 			throw new CaudalException(ErrorCode.INVALID_REQUEST, "Field 'name' is required.");
+		}
+		if (!this.access.allows(AclOperation.CREATE, ResourceType.CLUSTER, ResourceType.CLUSTER_NAME)) {
+			this.access.require(AclOperation.CREATE, ResourceType.TOPIC, request.name());
 		}
 		int partitions = (request.partitions() != null) ? request.partitions() : 1;
 		var description = TopicResponses.Description.of(this.topics.create(request.name(), partitions, request.config()));
@@ -52,8 +66,13 @@ class TopicController {
 
 	@GetMapping
 	@Operation(operationId = "listTopics", summary = "List topics", description = "Every topic with its partition count, sorted by name.")
+	@AuthorizedInHandler("lists only the topics the caller may DESCRIBE")
 	List<TopicResponses.Summary> list() {
-		return this.topics.list().stream().map(TopicResponses.Summary::of).toList();
+		return this.topics.list()
+			.stream()
+			.filter(topic -> this.access.allows(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name()))
+			.map(TopicResponses.Summary::of)
+			.toList();
 	}
 
 	@GetMapping("/{topic}")
@@ -62,6 +81,7 @@ class TopicController {
 					+ "(the offset the next record gets) and size on disk.")
 	@ApiResponse(responseCode = "200", description = "The topic")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
+	@Requires(value = AclOperation.DESCRIBE, on = ResourceType.TOPIC, name = "topic")
 	TopicResponses.Description describe(@Parameter(example = "orders") @PathVariable String topic) {
 		return TopicResponses.Description.of(this.topics.describe(topic));
 	}
@@ -75,10 +95,18 @@ class TopicController {
 			+ "partitions")
 	@ApiResponse(responseCode = "400", description = "Fewer partitions than now (INVALID_REQUEST) or a bad config (INVALID_CONFIG)")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
+	@AuthorizedInHandler("ALTER on the topic to add partitions, ALTER_CONFIGS to change settings")
+	@Audited("TOPIC")
 	TopicResponses.Description update(@Parameter(example = "orders") @PathVariable String topic,
 			@RequestBody TopicRequests.Update request) {
 		if (request.partitions() == null && request.config() == null) {
 			throw new CaudalException(ErrorCode.INVALID_REQUEST, "Give 'partitions', 'config' or both.");
+		}
+		if (request.partitions() != null) {
+			this.access.require(AclOperation.ALTER, ResourceType.TOPIC, topic);
+		}
+		if (request.config() != null) {
+			this.access.require(AclOperation.ALTER_CONFIGS, ResourceType.TOPIC, topic);
 		}
 		return TopicResponses.Description.of(this.topics.update(topic, request.partitions(), request.config()));
 	}
@@ -89,6 +117,8 @@ class TopicController {
 	@Operation(operationId = "deleteTopic", summary = "Delete a topic", description = "Removes the topic, its files and every group's committed offsets for it.")
 	@ApiResponse(responseCode = "204", description = "Deleted")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
+	@Requires(value = AclOperation.DELETE, on = ResourceType.TOPIC, name = "topic")
+	@Audited("TOPIC")
 	ResponseEntity<Void> delete(@Parameter(example = "orders") @PathVariable String topic) {
 		this.topics.delete(topic);
 		return ResponseEntity.noContent().build();

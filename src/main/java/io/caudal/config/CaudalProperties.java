@@ -26,6 +26,8 @@ import org.springframework.util.unit.DataSize;
  * @param cors the origins allowed to call from a browser
  * @param websocket the limits of the WebSocket endpoints
  * @param sse the limits of the event streams
+ * @param idempotency how long and how many retry-safe produce keys are remembered
+ * @param security who may call, and what each caller may do
  */
 @ConfigurationProperties("caudal")
 public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @DefaultValue("./data") Path dataDir,
@@ -34,7 +36,8 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 		@DefaultValue("2") int logWriterThreads,
 		@DefaultValue("1m") Duration retentionCheckInterval,
 		@DefaultValue Produce produce, @DefaultValue Fetch fetch, @DefaultValue Cors cors,
-		@DefaultValue Websocket websocket, @DefaultValue Sse sse, @DefaultValue Idempotency idempotency) {
+		@DefaultValue Websocket websocket, @DefaultValue Sse sse, @DefaultValue Idempotency idempotency,
+		@DefaultValue Security security) {
 
 	/** The storage engines {@code caudal.storage} may name. */
 	public enum StorageEngine {
@@ -126,6 +129,32 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	public record Sse(@DefaultValue("1000") int maxStreams, @DefaultValue("256KB") DataSize maxEventSize,
 			@DefaultValue("15s") Duration keepAliveInterval, @DefaultValue("30s") Duration sendTimeLimit,
 			DataSize maxBufferedBytes) {
+	}
+
+	/**
+	 * Authentication, Kafka-style ACLs and quotas. Off by default: every caller is trusted.
+	 * @param enabled whether every call needs an identity and is checked against the ACLs
+	 * @param publicDocs whether the OpenAPI document and Swagger UI stay open to callers without an identity
+	 * @param adminKey an API key of the principal {@code key:admin}, a super-user (env
+	 * {@code CAUDAL_SECURITY_ADMIN_KEY}); it must start with {@code cdl_}
+	 * @param superUsers typed principals ({@code key:ops,cert:deployer}) that bypass the ACLs; {@code key:admin}
+	 * always is one
+	 * @param jwt how JWT bearer tokens name their principal
+	 * @param maxPrincipals the most key principals
+	 * @param maxKeysPerPrincipal the most API keys one principal may hold
+	 * @param maxAcls the most ACLs
+	 * @param rightsCheckInterval how often open sockets and streams are checked against their ACLs, besides at once
+	 * after every ACL or key change
+	 */
+	public record Security(@DefaultValue("false") boolean enabled, @DefaultValue("true") boolean publicDocs,
+			String adminKey, @DefaultValue List<String> superUsers, @DefaultValue Jwt jwt,
+			@DefaultValue("10000") int maxPrincipals, @DefaultValue("100") int maxKeysPerPrincipal,
+			@DefaultValue("10000") int maxAcls, @DefaultValue("5s") Duration rightsCheckInterval) {
+
+		/** @param principalClaim the claim whose value names a token's principal ({@code jwt:<value>}) */
+		public record Jwt(@DefaultValue("sub") String principalClaim) {
+		}
+
 	}
 
 }

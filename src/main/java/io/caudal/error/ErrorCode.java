@@ -27,6 +27,15 @@ public enum ErrorCode {
 	IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused"),
 	/** An Idempotency-Key whose first request is still in flight. */
 	IDEMPOTENCY_KEY_IN_USE(409, "Idempotency key in use"),
+	/** No identity, or one that does not check out (an unknown key, an expired token); with WWW-Authenticate. */
+	UNAUTHENTICATED(401, "Unauthenticated"),
+	/** The caller's ACLs do not allow the operation on the resource, both named in the detail. */
+	NOT_AUTHORIZED(403, "Not authorized"),
+	/** Over one of the caller's quotas; with Retry-After. */
+	THROTTLED(429, "Throttled"),
+	PRINCIPAL_EXISTS(409, "Principal already exists"),
+	PRINCIPAL_NOT_FOUND(404, "Principal not found"),
+	KEY_NOT_FOUND(404, "Key not found"),
 	/** A server-wide or per-principal cap is reached (partitions, groups, members, sockets, streams). */
 	RESOURCE_LIMIT(429, "Resource limit reached"),
 	/** Not a client mistake: a fault of the server, logged with its cause. */

@@ -144,6 +144,15 @@ public class GroupCoordinator implements AutoCloseable {
 	}
 
 	/**
+	 * The topics a member reads, as it joined.
+	 * @throws CaudalException {@link ErrorCode#UNKNOWN_MEMBER}
+	 */
+	public List<String> subscription(String groupId, String memberId) {
+		return this.groups.withGroup(groupId, false, GroupErrors.unknownMember(groupId, memberId),
+				group -> GroupErrors.member(group, memberId).config().topics());
+	}
+
+	/**
 	 * Keeps a member's session alive, lets go of the partitions it was told to give up by {@code seenGeneration}
 	 * or earlier, and tells it its assignment (announcing new revocations).
 	 * @param seenGeneration the latest generation the member saw, or null: then nothing is released

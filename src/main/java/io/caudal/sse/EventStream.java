@@ -144,6 +144,11 @@ final class EventStream implements WriteListener, AsyncListener {
 		}
 	}
 
+	/** Whether the stream still runs. */
+	boolean isOpen() {
+		return !this.closed.get();
+	}
+
 	/** Ends the stream with an {@code error} event, written as soon as the client can take it. */
 	void fail(CaudalException ex) {
 		this.failure = ex;

@@ -1,8 +1,15 @@
 package io.caudal.sse;
 
+import java.util.List;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.caudal.security.AclOperation;
+import io.caudal.security.LiveConnections;
+import io.caudal.security.Requires;
+import io.caudal.security.ResourceType;
+import io.caudal.security.Right;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -10,6 +17,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -26,8 +34,11 @@ class EventStreamController {
 
 	private final EventStreams streams;
 
-	EventStreamController(EventStreams streams) {
+	private final LiveConnections live;
+
+	EventStreamController(EventStreams streams, LiveConnections live) {
 		this.streams = streams;
+		this.live = live;
 	}
 
 	@GetMapping("/topics/{topic}/events")
@@ -44,6 +55,7 @@ class EventStreamController {
 	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: a bad `from` or `Last-Event-ID`")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
 	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: caudal.sse.max-streams streams are open")
+	@Requires(value = AclOperation.READ, on = ResourceType.TOPIC, name = "topic")
 	void events(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(description = "Where each partition starts without `Last-Event-ID`: earliest, latest "
 					+ "(default) or timestamp:T (epoch ms)", example = "earliest",
@@ -52,7 +64,9 @@ class EventStreamController {
 			@Parameter(description = "The id of the last event received, to resume after it") @RequestHeader(
 					name = "Last-Event-ID", required = false) String lastEventId,
 			HttpServletRequest request, HttpServletResponse response) {
-		this.streams.open(topic, from, lastEventId, request, response);
+		EventStream stream = this.streams.open(topic, from, lastEventId, request, response);
+		this.live.watch(SecurityContextHolder.getContext().getAuthentication(),
+				List.of(new Right(AclOperation.READ, ResourceType.TOPIC, topic)), stream::isOpen, stream::fail);
 	}
 
 }

@@ -107,12 +107,13 @@ public class EventStreams implements SmartLifecycle, AutoCloseable {
 	/**
 	 * Starts a stream of a topic's records on this request, from {@code lastEventId} when the client resumes, else
 	 * from {@code from}. Refusals come before anything is written, so they are ordinary problem answers.
+	 * @return the stream, open until it ends
 	 * @param from {@code earliest}, {@code latest} (the default) or {@code timestamp:T}
 	 * @param lastEventId the {@code Last-Event-ID} header, or null
 	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}, {@link ErrorCode#INVALID_REQUEST} for a bad
 	 * {@code from} or id, {@link ErrorCode#RESOURCE_LIMIT} when {@code caudal.sse.max-streams} are open
 	 */
-	public void open(String topic, String from, String lastEventId, HttpServletRequest request,
+	EventStream open(String topic, String from, String lastEventId, HttpServletRequest request,
 			HttpServletResponse response) {
 		TopicTail tail = tail(topic, from, lastEventId);
 		if (this.reserved.incrementAndGet() > this.settings.maxStreams()) {
@@ -135,6 +136,7 @@ public class EventStreams implements SmartLifecycle, AutoCloseable {
 			stream.start();
 			logger.debug("Stream {} - Following topic {} from {}.", id, topic,
 					(lastEventId != null) ? "its last event" : from);
+			return stream;
 		}
 		catch (IOException | RuntimeException ex) {
 			this.reserved.decrementAndGet();

@@ -57,9 +57,19 @@ public final class IdempotencyKeys {
 	/** A request's key and body, as hashes. */
 	public record Request(long keyHash, byte[] bodySha256) {
 
-		/** @param key 1-255 visible ASCII characters, as the caller checked */
-		public static Request of(String key, byte[] bodySha256) {
-			byte[] keySha256 = sha256().digest(key.getBytes(StandardCharsets.US_ASCII));
+		/**
+		 * @param principal whose key it is ({@code key:billing}), so that two principals' keys never meet; null
+		 * when security is off
+		 * @param key 1-255 visible ASCII characters, as the caller checked
+		 */
+		public static Request of(String principal, String key, byte[] bodySha256) {
+			MessageDigest digest = sha256();
+			if (principal != null) {
+				// A NUL is in neither a principal's name nor a key, so no two (principal, key) pairs hash alike.
+				digest.update(principal.getBytes(StandardCharsets.UTF_8));
+				digest.update((byte) 0);
+			}
+			byte[] keySha256 = digest.digest(key.getBytes(StandardCharsets.US_ASCII));
 			long keyHash = 0;
 			for (int i = 0; i < 8; i++) {
 				keyHash = (keyHash << 8) | (keySha256[i] & 0xff);

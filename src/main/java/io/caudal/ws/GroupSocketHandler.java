@@ -1,9 +1,18 @@
 package io.caudal.ws;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 import io.caudal.config.CaudalProperties;
 import io.caudal.group.GroupCoordinator;
+import io.caudal.security.AccessControl;
+import io.caudal.security.AclOperation;
+import io.caudal.security.LiveConnections;
+import io.caudal.security.ResourceType;
+import io.caudal.security.Right;
+import io.caudal.security.StaticInstances;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.RecordEncoder;
 
@@ -32,14 +41,18 @@ final class GroupSocketHandler extends SocketHandler {
 
 	private final CaudalProperties.Websocket settings;
 
+	private final StaticInstances instances;
+
 	/**
 	 * @param settings its rebalance timeout and auto-commit interval
 	 * @param transports the write side of a session: {@link StandardSocketTransport} on a server
 	 */
 	GroupSocketHandler(GroupCoordinator coordinator, FetchService fetch, RecordEncoder encoder,
 			CaudalProperties.Websocket settings, SessionRegistry sessions,
-			Function<WebSocketSession, SocketTransport> transports) {
-		super(sessions, transports);
+			Function<WebSocketSession, SocketTransport> transports, AccessControl access, LiveConnections live,
+			StaticInstances instances) {
+		super(sessions, transports, access, live);
+		this.instances = instances;
 		this.coordinator = coordinator;
 		this.fetch = fetch;
 		this.encoder = encoder;
@@ -47,8 +60,19 @@ final class GroupSocketHandler extends SocketHandler {
 	}
 
 	@Override
+	List<Right> rights(URI uri) {
+		GroupSocketRequest request = GroupSocketRequest.parse(uri, this.settings.rebalanceTimeout());
+		List<Right> rights = new ArrayList<>();
+		rights.add(new Right(AclOperation.READ, ResourceType.GROUP, request.group()));
+		request.member().topics().forEach(topic -> rights.add(new Right(AclOperation.READ, ResourceType.TOPIC, topic)));
+		return rights;
+	}
+
+	@Override
 	void start(WebSocketSession session, Connection connection) {
 		GroupSocketRequest request = GroupSocketRequest.parse(session.getUri(), this.settings.rebalanceTimeout());
+		this.instances.claim(request.group(), request.member().instanceId(),
+				AccessControl.principalOf(caller(session)));
 		SocketMember member = SocketMember.join(request, connection, this.coordinator, this.fetch, this.encoder,
 				sessions().time(), this.settings);
 		session.getAttributes().put(MEMBER, member);

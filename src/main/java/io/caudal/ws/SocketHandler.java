@@ -1,12 +1,19 @@
 package io.caudal.ws;
 
+import java.net.URI;
+import java.util.List;
 import java.util.function.Function;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
+import io.caudal.security.AccessControl;
+import io.caudal.security.CaudalPrincipal;
+import io.caudal.security.LiveConnections;
+import io.caudal.security.Right;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.security.core.Authentication;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
@@ -18,26 +25,43 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
  * What the socket endpoints share: each session gets a {@link Connection} from the
  * {@link SessionRegistry} (or is refused at its limit), pongs and every message count as signs of
  * life, a binary frame gets an {@code error} frame, and the close lets go of the connection.
- * Subclasses {@link #start} the connection from the socket's URI and {@link #receive} its text
- * messages.
+ * Subclasses name the {@link #rights} the socket needs, {@link #start} the connection from the socket's URI and
+ * {@link #receive} its text messages. The rights are checked before the start and before every message, and the
+ * socket is watched by {@link LiveConnections}: when they go, it is closed with 1008 after an {@code error} frame.
  */
 abstract class SocketHandler extends AbstractWebSocketHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(SocketHandler.class);
 
+	private static final String RIGHTS = "caudal.rights";
+
 	private final SessionRegistry sessions;
 
 	private final Function<WebSocketSession, SocketTransport> transports;
 
+	private final AccessControl access;
+
+	private final LiveConnections live;
+
 	/** @param transports the write side of a session: {@link StandardSocketTransport} on a server */
-	SocketHandler(SessionRegistry sessions, Function<WebSocketSession, SocketTransport> transports) {
+	SocketHandler(SessionRegistry sessions, Function<WebSocketSession, SocketTransport> transports,
+			AccessControl access, LiveConnections live) {
 		this.sessions = sessions;
 		this.transports = transports;
+		this.access = access;
+		this.live = live;
 	}
 
 	SessionRegistry sessions() {
 		return this.sessions;
 	}
+
+	/**
+	 * The rights the socket needs, from its URI, checked before it starts, on every message and whenever ACLs
+	 * change.
+	 * @throws RuntimeException for a URI that asks for nothing readable, as {@link #start} would
+	 */
+	abstract List<Right> rights(URI uri);
 
 	/**
 	 * Reads what the socket asks for and {@link Connection#start starts} its connection.
@@ -66,10 +90,29 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 			return;
 		}
 		try {
+			Authentication caller = caller(session);
+			List<Right> rights = rights(session.getUri());
+			session.getAttributes().put(RIGHTS, rights);
+			requireRights(session);
 			start(session, connection);
+			this.live.watch(caller, rights, session::isOpen, connection::fail);
 		}
 		catch (RuntimeException ex) {
 			connection.fail(ex);
+		}
+	}
+
+	/** The identity the handshake proved, or null (security off). */
+	static Authentication caller(WebSocketSession session) {
+		return (session.getPrincipal() instanceof Authentication authentication) ? authentication : null;
+	}
+
+	private void requireRights(WebSocketSession session) {
+		@SuppressWarnings("unchecked")
+		List<Right> rights = (List<Right>) session.getAttributes().get(RIGHTS);
+		CaudalPrincipal principal = AccessControl.principalOf(caller(session));
+		for (Right right : rights) {
+			this.access.require(principal, right.operation(), right.type(), right.name());
 		}
 	}
 
@@ -80,6 +123,13 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 			return;
 		}
 		connection.heard();
+		try {
+			requireRights(session);
+		}
+		catch (CaudalException ex) {
+			connection.fail(ex);
+			return;
+		}
 		try {
 			receive(session, connection, message.getPayload());
 		}

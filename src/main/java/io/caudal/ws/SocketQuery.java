@@ -24,6 +24,9 @@ final class SocketQuery {
 
 	private final Map<String, String> parameters;
 
+	/** The single-use ticket of {@code POST /ws-tickets} that identifies a socket's client. */
+	private static final String TICKET = "ticket";
+
 	private SocketQuery(String name, Map<String, String> parameters) {
 		this.name = name;
 		this.parameters = parameters;
@@ -41,6 +44,10 @@ final class SocketQuery {
 		MultiValueMap<String, String> query = components.getQueryParams();
 		Map<String, String> parameters = new HashMap<>();
 		for (Map.Entry<String, List<String>> parameter : query.entrySet()) {
+			if (TICKET.equals(parameter.getKey())) {
+				// Redeemed by the security filters before the handshake; every socket takes it.
+				continue;
+			}
 			if (!known.contains(parameter.getKey())) {
 				throw invalid("Unknown parameter '" + decode(parameter.getKey()) + "'; " + socket + " takes "
 						+ quoted(known) + ".");

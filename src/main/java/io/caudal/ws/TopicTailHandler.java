@@ -1,7 +1,14 @@
 package io.caudal.ws;
 
+import java.net.URI;
+import java.util.List;
 import java.util.function.Function;
 
+import io.caudal.security.AccessControl;
+import io.caudal.security.AclOperation;
+import io.caudal.security.LiveConnections;
+import io.caudal.security.ResourceType;
+import io.caudal.security.Right;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.RecordEncoder;
 import io.caudal.topic.TopicService;
@@ -30,11 +37,16 @@ final class TopicTailHandler extends SocketHandler {
 
 	/** @param transports the write side of a session: {@link StandardSocketTransport} on a server */
 	TopicTailHandler(TopicService topics, FetchService fetch, RecordEncoder encoder, SessionRegistry sessions,
-			Function<WebSocketSession, SocketTransport> transports) {
-		super(sessions, transports);
+			Function<WebSocketSession, SocketTransport> transports, AccessControl access, LiveConnections live) {
+		super(sessions, transports, access, live);
 		this.topics = topics;
 		this.fetch = fetch;
 		this.encoder = encoder;
+	}
+
+	@Override
+	List<Right> rights(URI uri) {
+		return List.of(new Right(AclOperation.READ, ResourceType.TOPIC, TailRequest.parse(uri).topic()));
 	}
 
 	@Override

@@ -8,6 +8,9 @@ import io.caudal.budget.MemoryBudgets;
 import io.caudal.config.CaudalProperties;
 import io.caudal.group.GroupCoordinator;
 import io.caudal.time.Time;
+import io.caudal.security.AccessControl;
+import io.caudal.security.LiveConnections;
+import io.caudal.security.StaticInstances;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.RecordEncoder;
 import io.caudal.topic.TopicService;
@@ -60,15 +63,16 @@ class WebSocketConfiguration {
 
 	@Bean
 	TopicTailHandler topicTailHandler(TopicService topics, FetchService fetch, RecordEncoder encoder,
-			SessionRegistry sessions, CaudalProperties properties) {
-		return new TopicTailHandler(topics, fetch, encoder, sessions, transports(properties));
+			SessionRegistry sessions, CaudalProperties properties, AccessControl access, LiveConnections live) {
+		return new TopicTailHandler(topics, fetch, encoder, sessions, transports(properties), access, live);
 	}
 
 	@Bean
 	GroupSocketHandler groupSocketHandler(GroupCoordinator coordinator, FetchService fetch, RecordEncoder encoder,
-			SessionRegistry sessions, CaudalProperties properties) {
+			SessionRegistry sessions, CaudalProperties properties, AccessControl access, LiveConnections live,
+			StaticInstances instances) {
 		return new GroupSocketHandler(coordinator, fetch, encoder, properties.websocket(), sessions,
-				transports(properties));
+				transports(properties), access, live, instances);
 	}
 
 	@Bean

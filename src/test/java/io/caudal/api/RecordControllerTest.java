@@ -14,6 +14,7 @@ import io.caudal.config.CaudalProperties;
 import io.caudal.config.JsonConfiguration;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
+import io.caudal.security.AccessControl;
 import io.caudal.support.RecordEncoderConfiguration;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.PartitionRecords;
@@ -51,7 +52,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /** How the produce endpoint answers what the service reports asynchronously. */
 @WebMvcTest(RecordController.class)
 @EnableConfigurationProperties(CaudalProperties.class)
-@Import({ JsonConfiguration.class, RecordEncoderConfiguration.class, RecordControllerTest.Budgets.class })
+@Import({ JsonConfiguration.class, RecordEncoderConfiguration.class, RecordControllerTest.Budgets.class,
+		AccessControl.class })
 class RecordControllerTest {
 
 	/** Room enough for every answer here. */

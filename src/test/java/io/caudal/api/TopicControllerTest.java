@@ -8,6 +8,7 @@ import io.caudal.config.JsonConfiguration;
 import io.caudal.support.RecordEncoderConfiguration;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
+import io.caudal.security.AccessControl;
 import io.caudal.topic.PartitionState;
 import io.caudal.topic.Topic;
 import io.caudal.topic.TopicConfig;
@@ -42,7 +43,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 @WebMvcTest(TopicController.class)
 @EnableConfigurationProperties(CaudalProperties.class)
-@Import({ JsonConfiguration.class, RecordEncoderConfiguration.class })
+@Import({ JsonConfiguration.class, RecordEncoderConfiguration.class, AccessControl.class })
 class TopicControllerTest {
 
 	private static final TopicDescription ORDERS = new TopicDescription(new Topic("orders", 2, TopicConfig.empty()),

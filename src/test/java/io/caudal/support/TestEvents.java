@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +48,14 @@ public final class TestEvents implements AutoCloseable {
 
 	/** Connects to {@code path}, sending {@code lastEventId} when not null. */
 	public static TestEvents open(int port, String path, String lastEventId) {
+		return open(port, path, lastEventId, Map.of());
+	}
+
+	/** Connects to {@code path} with extra request headers (Authorization, Cookie, ...). */
+	public static TestEvents open(int port, String path, String lastEventId, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
 			.header("Accept", "text/event-stream");
+		headers.forEach(request::header);
 		if (lastEventId != null) {
 			request.header("Last-Event-ID", lastEventId);
 		}

@@ -20,8 +20,25 @@ public final class TestHttp {
 
 	private final String base;
 
+	private final String authorization;
+
 	public TestHttp(int port) {
-		this.base = "http://localhost:" + port;
+		this("http://localhost:" + port, null);
+	}
+
+	private TestHttp(String base, String authorization) {
+		this.base = base;
+		this.authorization = authorization;
+	}
+
+	/** The Authorization header every request carries, or null. */
+	public String authorization() {
+		return this.authorization;
+	}
+
+	/** The same server, each request sent with {@code Authorization: Bearer <token>}. */
+	public TestHttp bearer(String token) {
+		return new TestHttp(this.base, "Bearer " + token);
 	}
 
 	public Response get(String path) {
@@ -47,6 +64,9 @@ public final class TestHttp {
 	/** Sends a request built by the caller, for headers or bodies the shortcuts do not cover. */
 	public Response send(HttpRequest.Builder request) {
 		try {
+			if (this.authorization != null) {
+				request.setHeader("Authorization", this.authorization);
+			}
 			HttpRequest sent = request.timeout(Duration.ofSeconds(60)).build();
 			HttpResponse<String> response = this.client.send(sent, HttpResponse.BodyHandlers.ofString());
 			Response answer = new Response(response.statusCode(), response.headers(), response.body());

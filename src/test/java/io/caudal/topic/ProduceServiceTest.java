@@ -146,7 +146,7 @@ class ProduceServiceTest {
 	}
 
 	private static IdempotencyKeys.Request key(String key, String body) {
-		return IdempotencyKeys.Request.of(key,
+		return IdempotencyKeys.Request.of(null, key,
 				IdempotencyKeys.sha256().digest(body.getBytes(StandardCharsets.UTF_8)));
 	}
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.caudal.security.SecurityOff;
 import io.caudal.budget.ByteBudget;
 import io.caudal.config.CaudalProperties;
 import io.caudal.error.CaudalException;
@@ -71,7 +72,8 @@ class GroupSocketHandlerTest {
 		this.sessions = new SessionRegistry(settings, new MessageCodec(JsonMapper.builder().build()), this.harness.time,
 				new SimpleMeterRegistry(), this.pumps, new ByteBudget("caudal.websocket.max-buffered-bytes", 1 << 30));
 		this.handler = new GroupSocketHandler(this.coordinator, this.harness.fetch, this.harness.door.encoder, settings,
-				this.sessions, session -> (StubSocket) session);
+				this.sessions, session -> (StubSocket) session, SecurityOff.access(), SecurityOff.live(),
+				SecurityOff.instances());
 	}
 
 	@AfterEach

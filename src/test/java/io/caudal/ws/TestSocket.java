@@ -6,6 +6,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,27 +33,30 @@ final class TestSocket implements AutoCloseable {
 
 	private final WebSocket socket;
 
-	private TestSocket(URI uri, boolean stalled, String origin) {
+	private TestSocket(URI uri, boolean stalled, Map<String, String> headers) {
 		WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-		if (origin != null) {
-			builder.header("Origin", origin);
-		}
+		headers.forEach(builder::header);
 		this.socket = builder.buildAsync(uri, new Listener(stalled)).orTimeout(10, TimeUnit.SECONDS).join();
+	}
+
+	/** Opens a socket whose handshake carries {@code headers} (Authorization, Cookie, ...). */
+	static TestSocket withHeaders(int port, String path, Map<String, String> headers) {
+		return new TestSocket(URI.create("ws://localhost:" + port + path), false, headers);
 	}
 
 	/** Opens a socket on {@code ws://localhost:port + path}. */
 	static TestSocket open(int port, String path) {
-		return new TestSocket(URI.create("ws://localhost:" + port + path), false, null);
+		return new TestSocket(URI.create("ws://localhost:" + port + path), false, Map.of());
 	}
 
 	/** Opens a socket that never reads after the handshake. */
 	static TestSocket stalled(int port, String path) {
-		return new TestSocket(URI.create("ws://localhost:" + port + path), true, null);
+		return new TestSocket(URI.create("ws://localhost:" + port + path), true, Map.of());
 	}
 
 	/** Opens a socket as a page of {@code origin} would. */
 	static TestSocket fromOrigin(int port, String path, String origin) {
-		return new TestSocket(URI.create("ws://localhost:" + port + path), false, origin);
+		return new TestSocket(URI.create("ws://localhost:" + port + path), false, Map.of("Origin", origin));
 	}
 
 	void send(String text) {

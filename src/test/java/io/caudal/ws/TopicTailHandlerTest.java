@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import io.caudal.security.SecurityOff;
 import io.caudal.support.FakeTime;
 import io.caudal.budget.ByteBudget;
 import io.caudal.config.CaudalProperties;
@@ -77,7 +78,7 @@ class TopicTailHandlerTest {
 		this.sessions = new SessionRegistry(settings, new MessageCodec(JsonMapper.builder().build()), this.time,
 				this.meters, this.pumps, new ByteBudget("caudal.websocket.max-buffered-bytes", 1 << 30));
 		this.handler = new TopicTailHandler(this.door.topics, this.door.fetch, this.door.encoder, this.sessions,
-				session -> (StubSocket) session);
+				session -> (StubSocket) session, SecurityOff.access(), SecurityOff.live());
 	}
 
 	private void topic(String name, int partitions) {

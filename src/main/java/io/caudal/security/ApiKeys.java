@@ -1,0 +1,224 @@
+package io.caudal.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.caudal.config.CaudalProperties;
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+import io.caudal.topic.TopicName;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Key principals and their API keys. A key is {@code cdl_} and 256 random bits (base64url); only its SHA-256 is
+ * stored, and a request's key is found by that hash, in memory, in one map lookup. A salted slow hash would make
+ * the lookup impossible and cost milliseconds per request; 256 random bits need no slowing down.
+ */
+@Component
+public class ApiKeys {
+
+	/** What every API key starts with, so the bearer filter tells keys from JWTs and scanners find leaked keys. */
+	public static final String PREFIX = "cdl_";
+
+	/** The id of {@code caudal.security.admin-key}, which lives in configuration only. */
+	static final String BOOTSTRAP_ID = "bootstrap";
+
+	/** {@code cdl_} and 32 characters: at least 192 bits when they are random base64url. */
+	private static final int MIN_ADMIN_KEY_LENGTH = 36;
+
+	private static final String KEY_CREDENTIAL = "key/";
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final JdbcClient jdbc;
+
+	private final CaudalProperties.Security settings;
+
+	private final ApplicationEventPublisher events;
+
+	private final Map<String, StoredKey> byHash = new ConcurrentHashMap<>();
+
+	private final Set<String> activeIds = ConcurrentHashMap.newKeySet();
+
+	public ApiKeys(JdbcClient jdbc, CaudalProperties properties, ApplicationEventPublisher events) {
+		this.jdbc = jdbc;
+		this.events = events;
+		this.settings = properties.security();
+		this.jdbc.sql("SELECT id, principal, key_hash, created_at FROM api_keys")
+			.query((rs, row) -> new StoredKey(rs.getString("id"), rs.getString("principal"), rs.getString("key_hash"),
+					Instant.ofEpochMilli(rs.getLong("created_at"))))
+			.list()
+			.forEach(this::add);
+		String adminKey = this.settings.adminKey();
+		if (adminKey != null && !adminKey.isBlank()) {
+			if (!adminKey.startsWith(PREFIX) || adminKey.length() < MIN_ADMIN_KEY_LENGTH) {
+				throw new IllegalStateException("caudal.security.admin-key must start with " + PREFIX + " and hold at "
+						+ "least " + MIN_ADMIN_KEY_LENGTH + " characters, as keys made by the server do (" + PREFIX
+						+ " and 43 base64url characters).");
+			}
+			add(new StoredKey(BOOTSTRAP_ID, CaudalPrincipal.ADMIN.name(), hash(adminKey), Instant.EPOCH));
+		}
+	}
+
+	/** The key's principal and credential, or null when no such key exists (revoked, mistyped, never made). */
+	public CallerAuthentication authenticate(String key) {
+		StoredKey stored = this.byHash.get(hash(key));
+		return (stored != null) ? new CallerAuthentication(new CaudalPrincipal(PrincipalType.KEY, stored.principal()),
+				credential(stored.id())) : null;
+	}
+
+	/**
+	 * Whether a credential still proves its principal: a key's until it is revoked; tokens and certificates are
+	 * checked when they are presented.
+	 */
+	public boolean isActive(String credential) {
+		return !credential.startsWith(KEY_CREDENTIAL) || this.activeIds.contains(credential.substring(KEY_CREDENTIAL.length()));
+	}
+
+	/** The credential string of a key id, as carried by the connections the key opened. */
+	public static String credential(String keyId) {
+		return KEY_CREDENTIAL + keyId;
+	}
+
+	/**
+	 * Creates a key principal.
+	 * @throws CaudalException {@link ErrorCode#INVALID_REQUEST} for a name breaking the topic-name rule,
+	 * {@link ErrorCode#PRINCIPAL_EXISTS}, {@link ErrorCode#RESOURCE_LIMIT} past {@code caudal.security.max-principals}
+	 */
+	@Transactional
+	public void createPrincipal(String name) {
+		checkName(name);
+		if (exists(name) || CaudalPrincipal.ADMIN.name().equals(name)) {
+			throw new CaudalException(ErrorCode.PRINCIPAL_EXISTS, "Principal 'key:" + name + "' already exists.");
+		}
+		long count = this.jdbc.sql("SELECT COUNT(*) FROM principals").query(Long.class).single();
+		if (count >= this.settings.maxPrincipals()) {
+			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "The server holds caudal.security.max-principals ("
+					+ this.settings.maxPrincipals() + ") principals; delete some first.",
+					Map.of("limit", this.settings.maxPrincipals()));
+		}
+		this.jdbc.sql("INSERT INTO principals (name, created_at) VALUES (?, ?)")
+			.params(name, System.currentTimeMillis())
+			.update();
+	}
+
+	/** Every key principal, sorted by name. */
+	public List<String> principals() {
+		return this.jdbc.sql("SELECT name FROM principals ORDER BY name").query(String.class).list();
+	}
+
+	/**
+	 * Makes a key for a principal; the only time the key itself is seen.
+	 * @throws CaudalException {@link ErrorCode#PRINCIPAL_NOT_FOUND}, {@link ErrorCode#RESOURCE_LIMIT} past
+	 * {@code caudal.security.max-keys-per-principal}
+	 */
+	@Transactional
+	public NewKey createKey(String principal) {
+		requirePrincipal(principal);
+		long count = this.jdbc.sql("SELECT COUNT(*) FROM api_keys WHERE principal = ?")
+			.param(principal)
+			.query(Long.class)
+			.single();
+		int limit = this.settings.maxKeysPerPrincipal();
+		if (count >= limit) {
+			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Principal 'key:" + principal + "' has "
+					+ "caudal.security.max-keys-per-principal (" + limit + ") keys; revoke one first.",
+					Map.of("limit", limit));
+		}
+		byte[] secret = new byte[32];
+		RANDOM.nextBytes(secret);
+		String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+		StoredKey stored = new StoredKey(UUID.randomUUID().toString(), principal, hash(key), Instant.now());
+		this.jdbc.sql("INSERT INTO api_keys (id, principal, key_hash, created_at) VALUES (?, ?, ?, ?)")
+			.params(stored.id(), principal, stored.hash(), stored.createdAt().toEpochMilli())
+			.update();
+		add(stored);
+		return new NewKey(stored.id(), key, stored.createdAt());
+	}
+
+	/** A principal's keys, oldest first, without the keys themselves. */
+	public List<KeyInfo> keys(String principal) {
+		requirePrincipal(principal);
+		return this.jdbc.sql("SELECT id, created_at FROM api_keys WHERE principal = ? ORDER BY created_at, id")
+			.param(principal)
+			.query((rs, row) -> new KeyInfo(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("created_at"))))
+			.list();
+	}
+
+	/**
+	 * Revokes a key: it authenticates nothing from now on.
+	 * @throws CaudalException {@link ErrorCode#PRINCIPAL_NOT_FOUND}, {@link ErrorCode#KEY_NOT_FOUND}
+	 */
+	@Transactional
+	public void revoke(String principal, String keyId) {
+		requirePrincipal(principal);
+		int deleted = this.jdbc.sql("DELETE FROM api_keys WHERE principal = ? AND id = ?")
+			.params(principal, keyId)
+			.update();
+		if (deleted == 0) {
+			throw new CaudalException(ErrorCode.KEY_NOT_FOUND,
+					"Principal 'key:" + principal + "' has no key '" + keyId + "'.");
+		}
+		this.byHash.values().removeIf(key -> key.id().equals(keyId));
+		this.activeIds.remove(keyId);
+		this.events.publishEvent(new CredentialRevoked(credential(keyId)));
+	}
+
+	private void add(StoredKey key) {
+		this.byHash.put(key.hash(), key);
+		this.activeIds.add(key.id());
+	}
+
+	private void requirePrincipal(String name) {
+		if (!exists(name)) {
+			throw new CaudalException(ErrorCode.PRINCIPAL_NOT_FOUND, "Principal 'key:" + name + "' does not exist.");
+		}
+	}
+
+	private boolean exists(String name) {
+		return this.jdbc.sql("SELECT COUNT(*) FROM principals WHERE name = ?").param(name).query(Long.class).single() > 0;
+	}
+
+	private static void checkName(String name) {
+		String problem = TopicName.problem("Principal name", name);
+		if (problem != null) {
+			throw new CaudalException(ErrorCode.INVALID_REQUEST, problem);
+		}
+	}
+
+	static String hash(String key) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every Java runtime has SHA-256", ex);
+		}
+	}
+
+	/** A key as made: shown to its creator once. */
+	public record NewKey(String id, String key, Instant createdAt) {
+	}
+
+	/** A key as listed: never the key itself. */
+	public record KeyInfo(String id, Instant createdAt) {
+	}
+
+	private record StoredKey(String id, String principal, String hash, Instant createdAt) {
+	}
+
+}

@@ -1,0 +1,65 @@
+package io.caudal.security;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Short-lived, single-use tickets for socket clients that can send neither a header nor a cookie. A ticket stands
+ * for the identity (and credential) that asked for it, for {@link #VALIDITY}, once; only its hash is kept.
+ */
+@Component
+public class SocketTickets {
+
+	public static final String PREFIX = "cdt_";
+
+	public static final Duration VALIDITY = Duration.ofSeconds(30);
+
+	/** Tickets waiting at once, over all callers; each is a few hundred bytes until it is used or expires. */
+	static final int MAX_WAITING = 10_000;
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+
+	/**
+	 * Issues a ticket for an identity.
+	 * @throws CaudalException {@link ErrorCode#RESOURCE_LIMIT} when {@link #MAX_WAITING} tickets are waiting
+	 */
+	public Ticket issue(CallerAuthentication caller) {
+		Instant now = Instant.now();
+		this.waiting.values().removeIf(ticket -> ticket.expiresAt().isBefore(now));
+		if (this.waiting.size() >= MAX_WAITING) {
+			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Too many socket tickets are waiting to be used; "
+					+ "try again in " + VALIDITY.toSeconds() + " seconds.",
+					Map.of(CaudalException.RETRY_AFTER_SECONDS, (int) VALIDITY.toSeconds()));
+		}
+		byte[] secret = new byte[32];
+		RANDOM.nextBytes(secret);
+		String ticket = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+		Instant expiresAt = now.plus(VALIDITY);
+		this.waiting.put(ApiKeys.hash(ticket), new Waiting(caller, expiresAt));
+		return new Ticket(ticket, expiresAt);
+	}
+
+	/** The identity a ticket stands for, once; null for an unknown, used or expired ticket. */
+	CallerAuthentication redeem(String ticket) {
+		Waiting found = this.waiting.remove(ApiKeys.hash(ticket));
+		return (found != null && found.expiresAt().isAfter(Instant.now())) ? found.caller() : null;
+	}
+
+	public record Ticket(String ticket, Instant expiresAt) {
+	}
+
+	private record Waiting(CallerAuthentication caller, Instant expiresAt) {
+	}
+
+}
