@@ -65,7 +65,9 @@ class ApiDocumentCustomizer implements OpenApiCustomizer {
 			"member", new JsonSchema().types(types("string")).description("The member id its join answered"),
 			"name", new JsonSchema().types(types("string")).pattern(NAME_PATTERN)
 				.description("A key principal's name, without its key: type"),
-			"id", new JsonSchema().types(types("string")).description("The key's id, as created or listed"));
+			"id", new JsonSchema().types(types("string")).description("The key's id, as created or listed"),
+			"principal", new JsonSchema().types(types("string"))
+				.description("A typed principal (key:billing, jwt:ana@example.com, cert:payments) or default"));
 
 	/** The values of record header maps, which Java's map types cannot say. */
 	private static final Map<String, Schema<?>> MAP_VALUES = Map.of("headers",

@@ -15,6 +15,7 @@ import io.caudal.security.AccessControl;
 import io.caudal.security.Audited;
 import io.caudal.security.AuthorizedInHandler;
 import io.caudal.security.AclOperation;
+import io.caudal.security.QuotaCounted;
 import io.caudal.security.Requires;
 import io.caudal.security.ResourceType;
 import io.caudal.security.StaticInstances;
@@ -113,6 +114,7 @@ class GroupController {
 	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: the memory for answers stays full; see Retry-After")
 	@Requires(value = AclOperation.READ, on = ResourceType.GROUP, name = "group")
 	@AuthorizedInHandler(MEMBER_TOPICS)
+	@QuotaCounted(QuotaCounted.Kind.CONSUMED)
 	Answer<PollAnswer> poll(@Parameter(example = "billing") @PathVariable String group,
 			@Parameter(example = MEMBER_ID) @PathVariable String member,
 			@Parameter(description = RecordController.MAX_RECORDS,

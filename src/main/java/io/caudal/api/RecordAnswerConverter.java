@@ -3,9 +3,12 @@ package io.caudal.api;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import io.caudal.security.AccessControl;
+import io.caudal.security.Quotas;
 import io.caudal.topic.JsonOutput;
 import io.caudal.topic.RecordEncoder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpInputMessage;
 import org.springframework.http.HttpOutputMessage;
 import org.springframework.http.MediaType;
@@ -24,9 +27,13 @@ class RecordAnswerConverter extends AbstractHttpMessageConverter<RecordAnswer> {
 
 	private final RecordEncoder encoder;
 
-	RecordAnswerConverter(RecordEncoder encoder) {
+	private final ObjectProvider<Quotas> quotas;
+
+	/** @param quotas counts the bytes answered against the caller's consumer_byte_rate; absent in MVC test slices */
+	RecordAnswerConverter(RecordEncoder encoder, ObjectProvider<Quotas> quotas) {
 		super(MediaType.APPLICATION_JSON);
 		this.encoder = encoder;
+		this.quotas = quotas;
 	}
 
 	@Override
@@ -59,6 +66,8 @@ class RecordAnswerConverter extends AbstractHttpMessageConverter<RecordAnswer> {
 		}
 		finally {
 			answer.release();
+			long bytes = out.size();
+			this.quotas.ifAvailable(counted -> counted.consumed(AccessControl.caller(), bytes));
 		}
 	}
 

@@ -16,6 +16,7 @@ import io.caudal.topic.FetchService;
 import io.caudal.security.AccessControl;
 import io.caudal.security.CaudalPrincipal;
 import io.caudal.security.AclOperation;
+import io.caudal.security.QuotaCounted;
 import io.caudal.security.Requires;
 import io.caudal.security.ResourceType;
 import io.caudal.topic.IdempotencyKeys;
@@ -98,6 +99,7 @@ class RecordController {
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = RecordRequests.Produce.class)))
 	@Requires(value = AclOperation.WRITE, on = ResourceType.TOPIC, name = "topic")
+	@QuotaCounted(QuotaCounted.Kind.PRODUCED)
 	Answer<RecordResponses.Produced> produce(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(description = "Makes a retry safe: 1-255 visible ASCII characters, unique per request; a "
 					+ "retry sends the same key and the same body bytes, e.g. order-4711-attempt-1",
@@ -161,6 +163,7 @@ class RecordController {
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE, with startOffset and endOffset")
 	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: the memory for answers stays full; see Retry-After")
 	@Requires(value = AclOperation.READ, on = ResourceType.TOPIC, name = "topic")
+	@QuotaCounted(QuotaCounted.Kind.CONSUMED)
 	Answer<FetchAnswer> fetch(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(example = "0") @PathVariable int partition,
 			@Parameter(description = "Where to read from: an offset, `earliest` or `latest`; give this or "

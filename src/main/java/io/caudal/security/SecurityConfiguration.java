@@ -16,6 +16,8 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.authentication.preauth.x509.SubjectX500PrincipalExtractor;
+import org.springframework.security.web.authentication.preauth.x509.X509AuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
@@ -67,6 +69,7 @@ class SecurityConfiguration {
 						ResourceType.CLUSTER_NAME)))
 				.anyRequest()
 				.authenticated())
+			.x509(certificates -> certificates.x509AuthenticationFilter(certificateFilter()))
 			.oauth2ResourceServer(server -> server.authenticationManagerResolver(request -> tokens)
 				.bearerTokenResolver(tokens)
 				.authenticationEntryPoint(ProblemResponses.unauthenticated())
@@ -80,6 +83,18 @@ class SecurityConfiguration {
 				.csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
 				.requireCsrfProtectionMatcher(SecurityConfiguration::authenticatedByCookie))
 			.build();
+	}
+
+	/**
+	 * With {@code server.ssl.client-auth} set, a client certificate the server's trust store accepts identifies
+	 * {@code cert:<subject CN>}; a request that also sends a bearer token is identified by the token.
+	 */
+	private static X509AuthenticationFilter certificateFilter() {
+		X509AuthenticationFilter filter = new X509AuthenticationFilter();
+		filter.setPrincipalExtractor(new SubjectX500PrincipalExtractor());
+		filter.setAuthenticationManager(CertificateIdentities::authenticate);
+		filter.setContinueFilterChainOnUnsuccessfulAuthentication(true);
+		return filter;
 	}
 
 	/** Where POST /session keeps a browser's identity, and where every request looks for it. */

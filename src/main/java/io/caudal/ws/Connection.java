@@ -44,6 +44,8 @@ final class Connection {
 
 	private static final Logger logger = LoggerFactory.getLogger(Connection.class);
 
+	private volatile PushThrottle throttle = PushThrottle.NONE;
+
 	private final String id;
 
 	private final SocketTransport transport;
@@ -82,6 +84,11 @@ final class Connection {
 		return this.id;
 	}
 
+	/** Slows this socket's records to a consumer quota; call before {@link #start}. */
+	void throttleBy(PushThrottle throttle) {
+		this.throttle = throttle;
+	}
+
 	/**
 	 * Starts pushing records from {@code source}, as far as {@code initialCredit} allows.
 	 * @throws CaudalException {@link ErrorCode#INVALID_REQUEST} if the credit is below 1
@@ -89,7 +96,8 @@ final class Connection {
 	void start(RecordSource source, long initialCredit) {
 		this.credit.grant(initialCredit);
 		this.source = source;
-		this.pump = new RecordPump(source, this.credit, this.outbound, this.registry.pumpExecutor(), this);
+		this.pump = new RecordPump(source, this.credit, this.outbound, this.registry.pumpExecutor(), this,
+				this.throttle, this.registry::later);
 		if (this.closing.get()) {
 			// Closed while starting: the close could not stop a source it did not see yet.
 			source.close();

@@ -3,6 +3,7 @@ package io.caudal.ws;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * Moves records from one socket's {@link RecordSource} to its {@link Outbound}, as far as the
@@ -38,15 +39,26 @@ final class RecordPump {
 
 	private final Connection connection;
 
+	private final PushThrottle throttle;
+
+	private final BiConsumer<Runnable, Long> later;
+
 	private final AtomicInteger requests = new AtomicInteger();
 
-	/** @param connection where frames go and failures are reported */
-	RecordPump(RecordSource source, Credit credit, Outbound outbound, Executor executor, Connection connection) {
+	/**
+	 * @param connection where frames go and failures are reported
+	 * @param throttle the principal's consumer quota
+	 * @param later runs a task after a delay in nanoseconds, for a throttled socket
+	 */
+	RecordPump(RecordSource source, Credit credit, Outbound outbound, Executor executor, Connection connection,
+			PushThrottle throttle, BiConsumer<Runnable, Long> later) {
 		this.source = source;
 		this.credit = credit;
 		this.outbound = outbound;
 		this.executor = executor;
 		this.connection = connection;
+		this.throttle = throttle;
+		this.later = later;
 	}
 
 	/** Asks for a run; cheap, never blocks, callable from any thread (a log writer's too). */
@@ -108,6 +120,11 @@ final class RecordPump {
 			}
 			return false;
 		}
+		long wait = this.throttle.delayNanos();
+		if (wait > 0) {
+			this.later.accept(this::schedule, wait);
+			return false;
+		}
 		int maxRecords = (int) Math.min(available, Math.max(1, room / MIN_RECORD_BYTES));
 		RecordsFrame frame = this.source.next(maxRecords, room);
 		if (frame == null) {
@@ -115,6 +132,7 @@ final class RecordPump {
 			return false;
 		}
 		this.credit.spend(frame.records());
+		this.throttle.sent(frame.bytes().remaining());
 		this.connection.sendFrame(frame.bytes(), frame.whenWritten());
 		return true;
 	}

@@ -186,6 +186,11 @@ final class SessionRegistry implements SmartLifecycle, AutoCloseable {
 		return this.pumpExecutor;
 	}
 
+	/** Runs a quick task after a delay, on the keeper thread. */
+	void later(Runnable task, long delayNanos) {
+		this.keeper.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+	}
+
 	Executor pingExecutor() {
 		return this.pinger;
 	}

@@ -9,6 +9,7 @@ import io.caudal.error.ErrorCode;
 import io.caudal.security.AccessControl;
 import io.caudal.security.CaudalPrincipal;
 import io.caudal.security.LiveConnections;
+import io.caudal.security.Quotas;
 import io.caudal.security.Right;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +44,16 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 
 	private final LiveConnections live;
 
+	private final Quotas quotas;
+
 	/** @param transports the write side of a session: {@link StandardSocketTransport} on a server */
 	SocketHandler(SessionRegistry sessions, Function<WebSocketSession, SocketTransport> transports,
-			AccessControl access, LiveConnections live) {
+			AccessControl access, LiveConnections live, Quotas quotas) {
 		this.sessions = sessions;
 		this.transports = transports;
 		this.access = access;
 		this.live = live;
+		this.quotas = quotas;
 	}
 
 	SessionRegistry sessions() {
@@ -94,6 +98,7 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 			List<Right> rights = rights(session.getUri());
 			session.getAttributes().put(RIGHTS, rights);
 			requireRights(session);
+			connection.throttleBy(throttle(AccessControl.principalOf(caller)));
 			start(session, connection);
 			this.live.watch(caller, rights, session::isOpen, connection::fail);
 		}
@@ -105,6 +110,23 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 	/** The identity the handshake proved, or null (security off). */
 	static Authentication caller(WebSocketSession session) {
 		return (session.getPrincipal() instanceof Authentication authentication) ? authentication : null;
+	}
+
+	/** The socket's records wait while its principal's consumer_byte_rate is in debt. */
+	private PushThrottle throttle(CaudalPrincipal principal) {
+		return new PushThrottle() {
+
+			@Override
+			public long delayNanos() {
+				return SocketHandler.this.quotas.consumerDelayNanos(principal);
+			}
+
+			@Override
+			public void sent(long bytes) {
+				SocketHandler.this.quotas.consumed(principal, bytes);
+			}
+
+		};
 	}
 
 	private void requireRights(WebSocketSession session) {

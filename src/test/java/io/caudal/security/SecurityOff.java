@@ -29,6 +29,11 @@ public final class SecurityOff {
 		return new LiveConnections(ACCESS, null, DEFAULTS);
 	}
 
+	/** Counts nothing: with security off there are no principals to give quotas to. */
+	public static Quotas quotas() {
+		return new Quotas(null, ACCESS);
+	}
+
 	/** Claims nothing: with security off any caller may use any instance id. */
 	public static StaticInstances instances() {
 		return new StaticInstances(null, ACCESS);

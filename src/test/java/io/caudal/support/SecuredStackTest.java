@@ -14,8 +14,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Base of the full-stack tests with security on: one Caudal on a random port, shared by every subclass, whose admin
- * key is {@link #ADMIN_KEY}. Tests make their own principals and topics, with names of their own.
+ * Base of the full-stack tests with security on: one Caudal on a random port and its own data folder, shared by
+ * every subclass with the same settings, whose admin key is {@link #ADMIN_KEY}. Tests make their own principals and
+ * topics, with names of their own.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "caudal.security.enabled=true", "caudal.security.admin-key=" + SecuredStackTest.ADMIN_KEY,
@@ -23,8 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 public abstract class SecuredStackTest {
 
 	public static final String ADMIN_KEY = "cdl_TestAdminKeyOnlyForTheSecuredStackTests00";
-
-	private static final Path DATA_DIR = createDataDir();
 
 	@LocalServerPort
 	private int port;
@@ -35,9 +34,11 @@ public abstract class SecuredStackTest {
 	/** As {@code key:admin}, a super-user. */
 	protected TestHttp admin;
 
+	/** Runs once per application context: subclasses that add settings get a server, and a folder, of their own. */
 	@DynamicPropertySource
 	static void dataDir(DynamicPropertyRegistry registry) {
-		registry.add("caudal.data-dir", DATA_DIR::toString);
+		Path dataDir = createDataDir();
+		registry.add("caudal.data-dir", dataDir::toString);
 	}
 
 	@BeforeEach

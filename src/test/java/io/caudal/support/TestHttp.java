@@ -57,6 +57,12 @@ public final class TestHttp {
 			.method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
 	}
 
+	public Response put(String path, String json) {
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(json)));
+	}
+
 	public Response delete(String path) {
 		return send(HttpRequest.newBuilder(uri(path)).DELETE());
 	}

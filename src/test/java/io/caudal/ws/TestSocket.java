@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
  * parsed, and how the socket closed. A stalled one reads nothing after the handshake, so the
  * server's writes back up as with a client that stopped reading.
  */
-final class TestSocket implements AutoCloseable {
+public final class TestSocket implements AutoCloseable {
 
 	private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
@@ -40,7 +40,7 @@ final class TestSocket implements AutoCloseable {
 	}
 
 	/** Opens a socket whose handshake carries {@code headers} (Authorization, Cookie, ...). */
-	static TestSocket withHeaders(int port, String path, Map<String, String> headers) {
+	public static TestSocket withHeaders(int port, String path, Map<String, String> headers) {
 		return new TestSocket(URI.create("ws://localhost:" + port + path), false, headers);
 	}
 
@@ -59,11 +59,11 @@ final class TestSocket implements AutoCloseable {
 		return new TestSocket(URI.create("ws://localhost:" + port + path), false, Map.of("Origin", origin));
 	}
 
-	void send(String text) {
+	public void send(String text) {
 		this.socket.sendText(text, true).orTimeout(5, TimeUnit.SECONDS).join();
 	}
 
-	void grant(int records) {
+	public void grant(int records) {
 		send("{\"type\":\"credit\",\"records\":" + records + "}");
 	}
 
@@ -72,7 +72,7 @@ final class TestSocket implements AutoCloseable {
 	}
 
 	/** The records of every {@code records} message so far, in arrival order. */
-	List<JsonNode> records() {
+	public List<JsonNode> records() {
 		List<JsonNode> records = new ArrayList<>();
 		for (JsonNode message : this.messages) {
 			if (message.get("type").asString().equals("records")) {
@@ -82,7 +82,7 @@ final class TestSocket implements AutoCloseable {
 		return records;
 	}
 
-	List<JsonNode> errors() {
+	public List<JsonNode> errors() {
 		return ofType("error");
 	}
 
@@ -92,7 +92,7 @@ final class TestSocket implements AutoCloseable {
 	}
 
 	/** Waits until the last message of a {@code type} matches, and returns it. */
-	JsonNode awaitLast(String type, Predicate<JsonNode> matching) {
+	public JsonNode awaitLast(String type, Predicate<JsonNode> matching) {
 		await().atMost(Duration.ofSeconds(10)).until(() -> {
 			List<JsonNode> sent = ofType(type);
 			return !sent.isEmpty() && matching.test(sent.get(sent.size() - 1));
@@ -114,11 +114,11 @@ final class TestSocket implements AutoCloseable {
 	}
 
 	/** Waits for the socket to close and tells how. */
-	Closed awaitClose() {
+	public Closed awaitClose() {
 		return this.closed.orTimeout(10, TimeUnit.SECONDS).join();
 	}
 
-	boolean isClosed() {
+	public boolean isClosed() {
 		return this.closed.isDone();
 	}
 
@@ -142,7 +142,7 @@ final class TestSocket implements AutoCloseable {
 	}
 
 	/** How the socket closed; code 1006 when the connection dropped without a close frame. */
-	record Closed(int code, String reason) {
+	public record Closed(int code, String reason) {
 	}
 
 	private final class Listener implements WebSocket.Listener {

@@ -1,0 +1,135 @@
+package io.caudal.security;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.caudal.support.SecuredStackTest;
+import io.caudal.support.TestHttp;
+import io.caudal.ws.TestSocket;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Kafka-named quotas per principal: over one, a call is 429 THROTTLED with Retry-After; its neighbours are untouched. */
+class QuotaTest extends SecuredStackTest {
+
+	@Test
+	void overItsRequestRateAPrincipalIsThrottledAndItsNeighbourIsNot() {
+		TestHttp limited = this.anonymous.bearer(newKey("q-requests"));
+		TestHttp neighbour = this.anonymous.bearer(newKey("q-neighbour"));
+		assertThat(this.admin.put("/quotas/key:q-requests", "{\"request_rate\":5}").status()).isEqualTo(200);
+		CompletableFuture<List<Integer>> neighbourStatuses = CompletableFuture.supplyAsync(() -> statuses(neighbour, 40));
+		List<Integer> limitedStatuses = statuses(limited, 40);
+		assertThat(limitedStatuses).contains(429);
+		assertThat(neighbourStatuses.join()).containsOnly(200);
+		TestHttp.Response throttled = firstThrottled(limited);
+		assertThat(throttled.json().get("code").asString()).isEqualTo("THROTTLED");
+		assertThat(throttled.headers().firstValue("Retry-After").map(Integer::parseInt).orElseThrow())
+			.isBetween(1, 5);
+	}
+
+	@Test
+	void aProduceThatGoesOverTheByteRateIsServedAndTheNextWaits() {
+		assertThat(this.admin.post("/topics", "{\"name\":\"q-produce\"}").status()).isEqualTo(201);
+		TestHttp producer = this.anonymous.bearer(newKey("q-producer"));
+		TestHttp neighbour = this.anonymous.bearer(newKey("q-producer-neighbour"));
+		for (String principal : List.of("key:q-producer", "key:q-producer-neighbour")) {
+			grant(principal, "WRITE", "TOPIC", "LITERAL", "q-produce");
+		}
+		this.admin.put("/quotas/key:q-producer", "{\"producer_byte_rate\":1000}");
+		String big = "{\"records\":[{\"value\":\"" + "x".repeat(3000) + "\"}]}";
+		assertThat(producer.post("/topics/q-produce/records", big).status()).isEqualTo(200);
+		TestHttp.Response next = producer.post("/topics/q-produce/records", big);
+		assertThat(next.status()).isEqualTo(429);
+		assertThat(next.headers().firstValue("Retry-After").map(Integer::parseInt).orElseThrow()).isBetween(1, 4);
+		assertThat(neighbour.post("/topics/q-produce/records", big).status()).isEqualTo(200);
+		assertThat(neighbour.post("/topics/q-produce/records", big).status()).isEqualTo(200);
+		long stored = this.admin.get("/topics/q-produce").json().get("partitionInfo").get(0).get("endOffset").asLong();
+		assertThat(stored).as("the throttled produce wrote nothing").isEqualTo(3);
+	}
+
+	@Test
+	void theDefaultQuotaAppliesToPrincipalsWithoutTheirOwnAndConsumerBytesAreCounted() {
+		assertThat(this.admin.post("/topics", "{\"name\":\"q-consume\"}").status()).isEqualTo(201);
+		String records = "{\"records\":[" + String.join(",", java.util.Collections.nCopies(20,
+				"{\"value\":\"" + "y".repeat(200) + "\"}")) + "]}";
+		assertThat(this.admin.post("/topics/q-consume/records", records).status()).isEqualTo(200);
+		TestHttp consumer = this.anonymous.bearer(newKey("q-consumer"));
+		TestHttp exempt = this.anonymous.bearer(newKey("q-exempt"));
+		for (String principal : List.of("key:q-consumer", "key:q-exempt")) {
+			grant(principal, "READ", "TOPIC", "LITERAL", "q-consume");
+		}
+		this.admin.put("/quotas/default", "{\"consumer_byte_rate\":1000}");
+		this.admin.put("/quotas/key:q-exempt", "{\"consumer_byte_rate\":100000000}");
+		try {
+			String fetch = "/topics/q-consume/partitions/0/records?offset=0";
+			assertThat(consumer.get(fetch).status()).isEqualTo(200);
+			assertThat(consumer.get(fetch).status()).isEqualTo(429);
+			assertThat(exempt.get(fetch).status()).isEqualTo(200);
+			assertThat(exempt.get(fetch).status()).isEqualTo(200);
+			List<String> listed = this.admin.get("/quotas").json().valueStream()
+				.map(quota -> quota.get("principal").asString()).toList();
+			assertThat(listed).contains("default", "key:q-exempt");
+		}
+		finally {
+			assertThat(this.admin.delete("/quotas/default").status()).isEqualTo(204);
+		}
+	}
+
+	@Test
+	void aSocketOverItsConsumerQuotaIsSlowedNotRefused() {
+		assertThat(this.admin.post("/topics", "{\"name\":\"q-socket\"}").status()).isEqualTo(201);
+		String records = "{\"records\":[" + String.join(",", java.util.Collections.nCopies(20,
+				"{\"value\":\"" + "z".repeat(200) + "\"}")) + "]}";
+		assertThat(this.admin.post("/topics/q-socket/records", records).status()).isEqualTo(200);
+		String key = newKey("q-socket");
+		grant("key:q-socket", "READ", "TOPIC", "LITERAL", "q-socket");
+		this.admin.put("/quotas/key:q-socket", "{\"consumer_byte_rate\":1500}");
+		try (TestSocket socket = TestSocket.withHeaders(port(), "/ws/topics/q-socket?from=earliest&credit=1",
+				Map.of("Authorization", "Bearer " + key))) {
+			await().atMost(Duration.ofSeconds(5)).until(() -> socket.records().size() == 1);
+			socket.grant(100);
+			await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(30))
+				.until(() -> socket.records().size() == 20);
+			assertThat(socket.isClosed()).isFalse();
+			assertThat(socket.errors()).isEmpty();
+		}
+		long started = System.nanoTime();
+		try (TestSocket again = TestSocket.withHeaders(port(), "/ws/topics/q-socket?from=earliest&credit=100",
+				Map.of("Authorization", "Bearer " + key))) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> again.records().size() == 20);
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - started))
+			.as("about 5 KB at 1.5 KB/s cannot arrive at once").isGreaterThan(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void aQuotaBelowOneIsRefused() {
+		TestHttp.Response refused = this.admin.put("/quotas/key:someone", "{\"request_rate\":0}");
+		assertThat(refused.status()).isEqualTo(400);
+		assertThat(this.admin.put("/quotas/someone", "{\"request_rate\":5}").status()).isEqualTo(400);
+	}
+
+	private static List<Integer> statuses(TestHttp http, int calls) {
+		List<Integer> statuses = new ArrayList<>();
+		for (int i = 0; i < calls; i++) {
+			statuses.add(http.get("/session").status());
+		}
+		return statuses;
+	}
+
+	private static TestHttp.Response firstThrottled(TestHttp http) {
+		for (int i = 0; i < 100; i++) {
+			TestHttp.Response answer = http.get("/session");
+			if (answer.status() == 429) {
+				return answer;
+			}
+		}
+		throw new AssertionError("never throttled");
+	}
+
+}
