@@ -249,6 +249,20 @@ function renderGroup(group) {
   $('group-details').replaceChildren(summary, members, offsets);
 }
 
+// ---------------------------------------------------------------- Identity
+
+async function showIdentity() {
+  try {
+    const session = await request('/session');
+    setStatus('identity', session.securityEnabled
+      ? `Signed in as ${session.principal}.`
+      : 'Security is off: every caller is trusted with everything (caudal.security.enabled=false).',
+    !session.securityEnabled);
+  } catch (error) {
+    setStatus('identity', `Not signed in: ${error.message}`, true);
+  }
+}
+
 // ---------------------------------------------------------------- Start
 
 $('refresh-topics').addEventListener('click', loadTopics);
@@ -257,5 +271,6 @@ $('subscribe').addEventListener('click', subscribe);
 $('unsubscribe').addEventListener('click', unsubscribe);
 $('refresh-groups').addEventListener('click', loadGroups);
 $('group').addEventListener('change', showGroup);
+showIdentity();
 loadTopics();
 loadGroups();

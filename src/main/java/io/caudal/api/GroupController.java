@@ -15,6 +15,7 @@ import io.caudal.security.AccessControl;
 import io.caudal.security.Audited;
 import io.caudal.security.AuthorizedInHandler;
 import io.caudal.security.AclOperation;
+import io.caudal.security.PrincipalSlots;
 import io.caudal.security.QuotaCounted;
 import io.caudal.security.Requires;
 import io.caudal.security.ResourceType;
@@ -58,10 +59,14 @@ class GroupController {
 
 	private final StaticInstances instances;
 
-	GroupController(GroupCoordinator coordinator, AccessControl access, StaticInstances instances) {
+	private final PrincipalSlots slots;
+
+	GroupController(GroupCoordinator coordinator, AccessControl access, StaticInstances instances,
+			PrincipalSlots slots) {
 		this.coordinator = coordinator;
 		this.access = access;
 		this.instances = instances;
+		this.slots = slots;
 	}
 
 	@PostMapping(path = "/{group}/members", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -131,8 +136,8 @@ class GroupController {
 		requireAtLeast("maxBytes", maxBytes, 1);
 		requireAtLeast("waitMs", waitMs, 0);
 		requireTopicsOf(group, member);
-		return Answer.of(this.coordinator.poll(group, member, maxRecords, maxBytes, waitMs, generation),
-				PollAnswer::new);
+		return Answer.of(this.slots.waiting(AccessControl.caller(), waitMs,
+				wait -> this.coordinator.poll(group, member, maxRecords, maxBytes, wait, generation)), PollAnswer::new);
 	}
 
 	@PostMapping("/{group}/members/{member}/heartbeat")

@@ -16,6 +16,7 @@ import io.caudal.topic.FetchService;
 import io.caudal.security.AccessControl;
 import io.caudal.security.CaudalPrincipal;
 import io.caudal.security.AclOperation;
+import io.caudal.security.PrincipalSlots;
 import io.caudal.security.QuotaCounted;
 import io.caudal.security.Requires;
 import io.caudal.security.ResourceType;
@@ -67,10 +68,13 @@ class RecordController {
 
 	private final ByteBudget produceMemory;
 
+	private final PrincipalSlots slots;
+
 	RecordController(ProduceService produceService, FetchService fetchService, JsonMapper json,
-			MemoryBudgets budgets) {
+			MemoryBudgets budgets, PrincipalSlots slots) {
 		this.produceService = produceService;
 		this.fetchService = fetchService;
+		this.slots = slots;
 		this.reader = new ProduceRequestReader(json);
 		this.produceMemory = budgets.produce();
 	}
@@ -185,9 +189,9 @@ class RecordController {
 		requireAtLeast("maxRecords", maxRecords, 1);
 		requireAtLeast("maxBytes", maxBytes, 1);
 		requireAtLeast("waitMs", waitMs, 0);
-		return Answer.of(
-				this.fetchService.fetch(topic, partition, position(offset, timestamp), maxRecords, maxBytes, waitMs),
-				FetchAnswer::new);
+		FetchPosition from = position(offset, timestamp);
+		return Answer.of(this.slots.waiting(AccessControl.caller(), waitMs,
+				wait -> this.fetchService.fetch(topic, partition, from, maxRecords, maxBytes, wait)), FetchAnswer::new);
 	}
 
 	@GetMapping(path = "/topics/{topic}/partitions/{partition}/offsets", produces = MediaType.APPLICATION_JSON_VALUE)

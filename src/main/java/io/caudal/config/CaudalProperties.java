@@ -145,11 +145,16 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	 * @param maxAcls the most ACLs
 	 * @param rightsCheckInterval how often open sockets and streams are checked against their ACLs, besides at once
 	 * after every ACL or key change
+	 * @param maxSocketsPerPrincipal the most sockets one principal may hold open; past it a socket is closed (1008,
+	 * {@code RESOURCE_LIMIT})
+	 * @param maxWaitingPollsPerPrincipal the most long polls of one principal that may wait at once; past it a poll
+	 * answers at once
 	 */
 	public record Security(@DefaultValue("false") boolean enabled, @DefaultValue("true") boolean publicDocs,
 			String adminKey, @DefaultValue List<String> superUsers, @DefaultValue Jwt jwt,
 			@DefaultValue("10000") int maxPrincipals, @DefaultValue("100") int maxKeysPerPrincipal,
-			@DefaultValue("10000") int maxAcls, @DefaultValue("5s") Duration rightsCheckInterval) {
+			@DefaultValue("10000") int maxAcls, @DefaultValue("5s") Duration rightsCheckInterval,
+			@DefaultValue("100") int maxSocketsPerPrincipal, @DefaultValue("100") int maxWaitingPollsPerPrincipal) {
 
 		/** @param principalClaim the claim whose value names a token's principal ({@code jwt:<value>}) */
 		public record Jwt(@DefaultValue("sub") String principalClaim) {

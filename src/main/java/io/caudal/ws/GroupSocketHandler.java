@@ -10,6 +10,7 @@ import io.caudal.group.GroupCoordinator;
 import io.caudal.security.AccessControl;
 import io.caudal.security.AclOperation;
 import io.caudal.security.LiveConnections;
+import io.caudal.security.PrincipalSlots;
 import io.caudal.security.Quotas;
 import io.caudal.security.ResourceType;
 import io.caudal.security.Right;
@@ -51,8 +52,8 @@ final class GroupSocketHandler extends SocketHandler {
 	GroupSocketHandler(GroupCoordinator coordinator, FetchService fetch, RecordEncoder encoder,
 			CaudalProperties.Websocket settings, SessionRegistry sessions,
 			Function<WebSocketSession, SocketTransport> transports, AccessControl access, LiveConnections live,
-			Quotas quotas, StaticInstances instances) {
-		super(sessions, transports, access, live, quotas);
+			Quotas quotas, PrincipalSlots slots, StaticInstances instances) {
+		super(sessions, transports, access, live, quotas, slots);
 		this.instances = instances;
 		this.coordinator = coordinator;
 		this.fetch = fetch;

@@ -9,6 +9,7 @@ import io.caudal.error.ErrorCode;
 import io.caudal.security.AccessControl;
 import io.caudal.security.CaudalPrincipal;
 import io.caudal.security.LiveConnections;
+import io.caudal.security.PrincipalSlots;
 import io.caudal.security.Quotas;
 import io.caudal.security.Right;
 import org.slf4j.Logger;
@@ -36,6 +37,8 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 
 	private static final String RIGHTS = "caudal.rights";
 
+	private static final String SLOT = "caudal.slot";
+
 	private final SessionRegistry sessions;
 
 	private final Function<WebSocketSession, SocketTransport> transports;
@@ -46,14 +49,17 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 
 	private final Quotas quotas;
 
+	private final PrincipalSlots slots;
+
 	/** @param transports the write side of a session: {@link StandardSocketTransport} on a server */
 	SocketHandler(SessionRegistry sessions, Function<WebSocketSession, SocketTransport> transports,
-			AccessControl access, LiveConnections live, Quotas quotas) {
+			AccessControl access, LiveConnections live, Quotas quotas, PrincipalSlots slots) {
 		this.sessions = sessions;
 		this.transports = transports;
 		this.access = access;
 		this.live = live;
 		this.quotas = quotas;
+		this.slots = slots;
 	}
 
 	SessionRegistry sessions() {
@@ -98,6 +104,7 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 			List<Right> rights = rights(session.getUri());
 			session.getAttributes().put(RIGHTS, rights);
 			requireRights(session);
+			takeSlot(session, AccessControl.principalOf(caller));
 			connection.throttleBy(throttle(AccessControl.principalOf(caller)));
 			start(session, connection);
 			this.live.watch(caller, rights, session::isOpen, connection::fail);
@@ -110,6 +117,16 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 	/** The identity the handshake proved, or null (security off). */
 	static Authentication caller(WebSocketSession session) {
 		return (session.getPrincipal() instanceof Authentication authentication) ? authentication : null;
+	}
+
+	private void takeSlot(WebSocketSession session, CaudalPrincipal principal) {
+		PrincipalSlots.Slot slot = this.slots.tryTake(principal, PrincipalSlots.Kind.SOCKETS);
+		if (slot == null) {
+			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Principal '" + principal + "' holds "
+					+ this.slots.limit(PrincipalSlots.Kind.SOCKETS) + " sockets, the most one principal may "
+					+ "(caudal.security.max-sockets-per-principal); close one first.");
+		}
+		session.getAttributes().put(SLOT, slot);
 	}
 
 	/** The socket's records wait while its principal's consumer_byte_rate is in debt. */
@@ -185,6 +202,9 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		if (session.getAttributes().get(SLOT) instanceof PrincipalSlots.Slot slot) {
+			slot.release();
+		}
 		Connection connection = this.sessions.get(session.getId());
 		if (connection != null) {
 			ending(session, status);

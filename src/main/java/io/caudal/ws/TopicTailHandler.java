@@ -7,6 +7,7 @@ import java.util.function.Function;
 import io.caudal.security.AccessControl;
 import io.caudal.security.AclOperation;
 import io.caudal.security.LiveConnections;
+import io.caudal.security.PrincipalSlots;
 import io.caudal.security.Quotas;
 import io.caudal.security.ResourceType;
 import io.caudal.security.Right;
@@ -39,8 +40,8 @@ final class TopicTailHandler extends SocketHandler {
 	/** @param transports the write side of a session: {@link StandardSocketTransport} on a server */
 	TopicTailHandler(TopicService topics, FetchService fetch, RecordEncoder encoder, SessionRegistry sessions,
 			Function<WebSocketSession, SocketTransport> transports, AccessControl access, LiveConnections live,
-			Quotas quotas) {
-		super(sessions, transports, access, live, quotas);
+			Quotas quotas, PrincipalSlots slots) {
+		super(sessions, transports, access, live, quotas, slots);
 		this.topics = topics;
 		this.fetch = fetch;
 		this.encoder = encoder;

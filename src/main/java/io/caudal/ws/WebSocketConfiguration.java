@@ -10,6 +10,7 @@ import io.caudal.group.GroupCoordinator;
 import io.caudal.time.Time;
 import io.caudal.security.AccessControl;
 import io.caudal.security.LiveConnections;
+import io.caudal.security.PrincipalSlots;
 import io.caudal.security.Quotas;
 import io.caudal.security.StaticInstances;
 import io.caudal.topic.FetchService;
@@ -65,16 +66,17 @@ class WebSocketConfiguration {
 	@Bean
 	TopicTailHandler topicTailHandler(TopicService topics, FetchService fetch, RecordEncoder encoder,
 			SessionRegistry sessions, CaudalProperties properties, AccessControl access, LiveConnections live,
-			Quotas quotas) {
-		return new TopicTailHandler(topics, fetch, encoder, sessions, transports(properties), access, live, quotas);
+			Quotas quotas, PrincipalSlots slots) {
+		return new TopicTailHandler(topics, fetch, encoder, sessions, transports(properties), access, live, quotas,
+				slots);
 	}
 
 	@Bean
 	GroupSocketHandler groupSocketHandler(GroupCoordinator coordinator, FetchService fetch, RecordEncoder encoder,
 			SessionRegistry sessions, CaudalProperties properties, AccessControl access, LiveConnections live,
-			Quotas quotas, StaticInstances instances) {
+			Quotas quotas, PrincipalSlots slots, StaticInstances instances) {
 		return new GroupSocketHandler(coordinator, fetch, encoder, properties.websocket(), sessions,
-				transports(properties), access, live, quotas, instances);
+				transports(properties), access, live, quotas, slots, instances);
 	}
 
 	@Bean

@@ -15,6 +15,7 @@ import io.caudal.config.JsonConfiguration;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.security.AccessControl;
+import io.caudal.security.PrincipalSlots;
 import io.caudal.support.RecordEncoderConfiguration;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.PartitionRecords;
@@ -53,7 +54,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @WebMvcTest(RecordController.class)
 @EnableConfigurationProperties(CaudalProperties.class)
 @Import({ JsonConfiguration.class, RecordEncoderConfiguration.class, RecordControllerTest.Budgets.class,
-		AccessControl.class })
+		AccessControl.class, PrincipalSlots.class })
 class RecordControllerTest {
 
 	/** Room enough for every answer here. */

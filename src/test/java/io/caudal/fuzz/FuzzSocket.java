@@ -29,10 +29,14 @@ final class FuzzSocket {
 		this.path = path;
 	}
 
-	static FuzzSocket open(int port, String path) {
+	/** @param key sent as a bearer token on the handshake, or null */
+	static FuzzSocket open(int port, String path, String key) {
 		FuzzSocket fuzz = new FuzzSocket(path);
-		fuzz.socket = CLIENT.newWebSocketBuilder()
-			.connectTimeout(Duration.ofSeconds(5))
+		WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+		if (key != null) {
+			builder.header("Authorization", "Bearer " + key);
+		}
+		fuzz.socket = builder
 			.buildAsync(URI.create("ws://localhost:" + port + path), fuzz.new Listener())
 			.orTimeout(10, TimeUnit.SECONDS)
 			.join();

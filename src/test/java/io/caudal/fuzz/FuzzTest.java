@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import io.caudal.support.ChildServer;
+import io.caudal.support.SecuredStackTest;
 import io.caudal.support.TestHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,49 +36,85 @@ class FuzzTest {
 
 	@Test
 	void noRequestGetsA5xxOrAnAnswerThatIsNotProblemDetails() throws Exception {
-		System.out.println("FuzzTest: seed " + SEED + " (replay with -Dcaudal.seed=" + SEED + "), " + REQUESTS
-				+ " requests");
+		fuzz(REQUESTS, null, "caudal.fetch.max-wait=200ms", "caudal.max-request-size=64KB");
+	}
+
+	/**
+	 * The same with security on: most requests as a super-user (so they reach every handler), some with a key that
+	 * does not exist, some without any identity. Spring Security answers the refusals, its firewall too.
+	 */
+	@Test
+	void withSecurityOnNoRequestGetsA5xxOrAnAnswerThatIsNotProblemDetails() throws Exception {
+		fuzz(REQUESTS / 2, SecuredStackTest.ADMIN_KEY, "caudal.fetch.max-wait=200ms", "caudal.max-request-size=64KB",
+				"caudal.security.enabled=true", "caudal.security.admin-key=" + SecuredStackTest.ADMIN_KEY);
+	}
+
+	/** @param adminKey the key most requests carry when security is on, else null */
+	private void fuzz(int requests, String adminKey, String... settings) throws Exception {
+		System.out.println("FuzzTest: seed " + SEED + " (replay with -Dcaudal.seed=" + SEED + "), " + requests
+				+ " requests, security " + ((adminKey != null) ? "on" : "off"));
 		RequestFuzzer fuzzer = new RequestFuzzer(SEED);
+		Random identities = new Random(SEED);
 		List<String> failures = new ArrayList<>();
 		long peakHeapBytes = 0;
-		try (ChildServer server = ChildServer.start(this.root.resolve("data"), MAX_HEAP, 0,
-				"caudal.fetch.max-wait=200ms", "caudal.max-request-size=64KB")) {
-			for (int i = 0; i < REQUESTS && failures.size() < 20; i++) {
+		try (ChildServer server = ChildServer.start(this.root.resolve("data"), MAX_HEAP, 0, settings)) {
+			TestHttp http = (adminKey != null) ? server.http().bearer(adminKey) : server.http();
+			for (int i = 0; i < requests && failures.size() < 20; i++) {
 				RequestFuzzer.Request request = fuzzer.next();
-				String problem = check(server.port(), request);
+				String problem = check(server.port(), withIdentity(request, adminKey, identities));
 				if (problem != null) {
 					failures.add("request " + i + ": " + problem + "\n    " + request.describe());
 				}
 				if (i % 1000 == 999) {
-					peakHeapBytes = Math.max(peakHeapBytes, liveHeapBytes(server.http()));
+					peakHeapBytes = Math.max(peakHeapBytes, liveHeapBytes(http));
 					System.out.println("FuzzTest: " + (i + 1) + " requests, " + failures.size() + " failures, heap in "
 							+ "use " + (peakHeapBytes >> 20) + " MiB at most");
 				}
 			}
-			failures.addAll(fuzzSockets(server.port(), fuzzer));
+			failures.addAll(fuzzSockets(server.port(), fuzzer, http, adminKey));
 			assertThat(server.isAlive()).as("the server survived; its output:\n%s", server.output()).isTrue();
-			assertThat(server.http().get("/actuator/health").status()).isEqualTo(200);
+			assertThat(http.get("/actuator/health").status()).isEqualTo(200);
 		}
 		assertThat(failures).as("seed %d", SEED).isEmpty();
+	}
+
+	/** Adds the admin key to 8 requests in 10, a key that does not exist to 1, nothing to the last. */
+	private static RequestFuzzer.Request withIdentity(RequestFuzzer.Request request, String adminKey,
+			Random identities) {
+		if (adminKey == null) {
+			return request;
+		}
+		int draw = identities.nextInt(10);
+		if (draw == 9) {
+			return request;
+		}
+		String token = (draw == 8) ? "cdl_NoSuchKey" + identities.nextInt(1000) : adminKey;
+		String head = request.head();
+		int lineEnd = head.indexOf("\r\n");
+		if (lineEnd < 0) {
+			return request;
+		}
+		return new RequestFuzzer.Request(head.substring(0, lineEnd + 2) + "Authorization: Bearer " + token + "\r\n"
+				+ head.substring(lineEnd + 2), request.body());
 	}
 
 	/**
 	 * Sends mutated messages over group and tail sockets: every {@code error} frame must carry a code, and no socket
 	 * may close with 1011 (a server fault). A socket closed for a client mistake is opened again.
 	 */
-	private static List<String> fuzzSockets(int port, RequestFuzzer fuzzer) throws Exception {
+	private static List<String> fuzzSockets(int port, RequestFuzzer fuzzer, TestHttp http, String adminKey)
+			throws Exception {
 		List<String> failures = new ArrayList<>();
-		TestHttp http = new TestHttp(port);
 		http.post("/topics", "{\"name\":\"fuzz-ws\",\"partitions\":2}");
 		http.post("/topics/fuzz-ws/records", "{\"records\":[{\"value\":1},{\"value\":\"two\"}]}");
 		String[] paths = { "/ws/groups/fuzz-wsg?topics=fuzz-ws&autoOffsetReset=earliest", "/ws/topics/fuzz-ws" };
 		int frames = Math.max(200, REQUESTS / 20);
 		for (String path : paths) {
-			FuzzSocket socket = FuzzSocket.open(port, path);
+			FuzzSocket socket = FuzzSocket.open(port, path, adminKey);
 			for (int i = 0; i < frames; i++) {
 				if (socket.closeCode() != null) {
 					failures.addAll(socket.problems());
-					socket = FuzzSocket.open(port, path);
+					socket = FuzzSocket.open(port, path, adminKey);
 				}
 				socket.send(fuzzer.nextFrame());
 			}

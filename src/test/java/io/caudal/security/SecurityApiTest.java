@@ -6,6 +6,10 @@ import java.util.List;
 import io.caudal.support.SecuredStackTest;
 import io.caudal.support.TestHttp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -226,6 +230,25 @@ class SecurityApiTest extends SecuredStackTest {
 			assertThat(answer.contentType()).as(path).startsWith("application/problem+json");
 			assertThat(answer.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
 		}
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void everyChangeIsOneAuditLineWhateverItsOutcome(CapturedOutput output) {
+		assertThat(this.admin.post("/topics", "{\"name\":\"audited\"}").status()).isEqualTo(201);
+		String key = newKey("audit-intruder");
+		TestHttp intruder = this.anonymous.bearer(key);
+		assertThat(intruder.delete("/topics/audited").status()).isEqualTo(403);
+		assertThat(this.admin.delete("/topics/audited").status()).isEqualTo(204);
+		assertThat(output.getOut()).contains("principal=\"key:admin\" operation=createTopic resource=\"TOPIC /topics\" "
+				+ "outcome=success status=201 client=127.0.0.1")
+			.contains("principal=\"key:audit-intruder\" operation=deleteTopic resource=\"TOPIC /topics/audited\" "
+					+ "outcome=refused status=403 client=127.0.0.1")
+			.contains("principal=\"key:admin\" operation=deleteTopic resource=\"TOPIC /topics/audited\" "
+					+ "outcome=success status=204 client=127.0.0.1")
+			.contains("principal=\"key:admin\" operation=createKey resource=\"KEY /principals/audit-intruder/keys\" "
+					+ "outcome=success status=201");
+		assertThat(output.getOut()).as("no secret goes into the log").doesNotContain(ADMIN_KEY).doesNotContain(key);
 	}
 
 	private HttpRequest.Builder produce(String topic, String key, String body) {

@@ -34,6 +34,11 @@ public final class SecurityOff {
 		return new Quotas(null, ACCESS);
 	}
 
+	/** Counts nothing: with security off only the server-wide caps apply. */
+	public static PrincipalSlots slots() {
+		return new PrincipalSlots(DEFAULTS);
+	}
+
 	/** Claims nothing: with security off any caller may use any instance id. */
 	public static StaticInstances instances() {
 		return new StaticInstances(null, ACCESS);

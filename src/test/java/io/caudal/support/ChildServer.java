@@ -100,7 +100,7 @@ public final class ChildServer implements AutoCloseable {
 		}
 	}
 
-	/** Waits until the health check answers 200, or fails with the child's output. */
+	/** Waits until the readiness probe (open with security on too) answers 200, or fails with the child's output. */
 	public void awaitHealthy() {
 		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
 		TestHttp http = http();
@@ -110,7 +110,7 @@ public final class ChildServer implements AutoCloseable {
 						+ " before it was healthy:\n" + output());
 			}
 			try {
-				if (http.send(HttpRequest.newBuilder(http.uri("/actuator/health")).timeout(Duration.ofSeconds(2)).GET())
+				if (http.send(HttpRequest.newBuilder(http.uri("/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).GET())
 					.status() == 200) {
 					return;
 				}

@@ -39,6 +39,8 @@ class ConsolePageBrowserTest extends FullStackTest {
 			WebDriver browser = opened.driver();
 			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
 			browser.get("http://localhost:" + port() + "/");
+			wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("identity"),
+					"Security is off: every caller is trusted"));
 			wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#topic option[value='browser-orders']")));
 			new Select(browser.findElement(By.id("topic"))).selectByValue("browser-orders");
 			browser.findElement(By.id("subscribe")).click();

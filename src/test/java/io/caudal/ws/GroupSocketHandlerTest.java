@@ -73,7 +73,7 @@ class GroupSocketHandlerTest {
 				new SimpleMeterRegistry(), this.pumps, new ByteBudget("caudal.websocket.max-buffered-bytes", 1 << 30));
 		this.handler = new GroupSocketHandler(this.coordinator, this.harness.fetch, this.harness.door.encoder, settings,
 				this.sessions, session -> (StubSocket) session, SecurityOff.access(), SecurityOff.live(),
-				SecurityOff.quotas(),
+				SecurityOff.quotas(), SecurityOff.slots(),
 				SecurityOff.instances());
 	}
 

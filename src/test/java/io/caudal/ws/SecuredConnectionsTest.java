@@ -167,6 +167,61 @@ class SecuredConnectionsTest extends SecuredStackTest {
 		assertThat(this.anonymous.send(describe).status()).isEqualTo(401);
 	}
 
+	@Test
+	void aPrincipalHoldsAtMostItsCapOfSocketsAndOthersAreNotTouched() {
+		String key = member("capped", "capped-topic", "capped-group");
+		String other = newKey("uncapped");
+		grant("key:uncapped", "READ", "TOPIC", "LITERAL", "capped-topic");
+		List<TestSocket> open = new java.util.ArrayList<>();
+		try {
+			for (int i = 0; i < 3; i++) {
+				open.add(TestSocket.withHeaders(port(), "/ws/topics/capped-topic", bearer(key)));
+			}
+			try (TestSocket refused = TestSocket.withHeaders(port(), "/ws/topics/capped-topic", bearer(key));
+					TestSocket neighbour = TestSocket.withHeaders(port(), "/ws/topics/capped-topic", bearer(other))) {
+				assertThat(refused.awaitClose().code()).isEqualTo(1008);
+				assertThat(refused.errors()).singleElement()
+					.satisfies(error -> assertThat(error.get("code").asString()).isEqualTo("RESOURCE_LIMIT"));
+				assertThat(neighbour.isClosed()).isFalse();
+			}
+			open.remove(0).closeNormally();
+			try (TestSocket again = TestSocket.withHeaders(port(), "/ws/topics/capped-topic", bearer(key))) {
+				again.grant(1);
+				assertThat(again.isClosed()).isFalse();
+				assertThat(again.errors()).isEmpty();
+			}
+		}
+		finally {
+			open.forEach(TestSocket::close);
+		}
+	}
+
+	@Test
+	void pastItsCapOfWaitingPollsAPrincipalsPollAnswersAtOnce() throws Exception {
+		String key = member("poller", "poller-topic", "poller-group");
+		String path = "/topics/poller-topic/partitions/0/records?waitMs=30000";
+		java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+		List<CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			waiting.add(client.sendAsync(HttpRequest.newBuilder(this.admin.uri(path))
+				.header("Authorization", "Bearer " + key)
+				.build(), HttpResponse.BodyHandlers.ofString()));
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.admin.get("/actuator/metrics/caudal.fetch.waiting").json().get("measurements").get(0)
+				.get("value").asDouble() >= 2);
+		long started = System.nanoTime();
+		TestHttp.Response third = this.anonymous.bearer(key).get(path);
+		assertThat(third.status()).isEqualTo(200);
+		assertThat(third.json().get("records")).isEmpty();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+		assertThat(waiting).noneMatch(CompletableFuture::isDone);
+		this.admin.post("/topics/poller-topic/records", "{\"records\":[{\"value\":1}]}");
+		for (CompletableFuture<HttpResponse<String>> poll : waiting) {
+			assertThat(poll.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		}
+	}
+
 	private HttpRequest.Builder write(String cookieHeader, String body) {
 		return HttpRequest.newBuilder(this.anonymous.uri("/topics/browser-topic/records"))
 			.header("Cookie", cookieHeader)

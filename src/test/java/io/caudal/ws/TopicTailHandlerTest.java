@@ -78,7 +78,8 @@ class TopicTailHandlerTest {
 		this.sessions = new SessionRegistry(settings, new MessageCodec(JsonMapper.builder().build()), this.time,
 				this.meters, this.pumps, new ByteBudget("caudal.websocket.max-buffered-bytes", 1 << 30));
 		this.handler = new TopicTailHandler(this.door.topics, this.door.fetch, this.door.encoder, this.sessions,
-				session -> (StubSocket) session, SecurityOff.access(), SecurityOff.live(), SecurityOff.quotas());
+				session -> (StubSocket) session, SecurityOff.access(), SecurityOff.live(), SecurityOff.quotas(),
+				SecurityOff.slots());
 	}
 
 	private void topic(String name, int partitions) {
