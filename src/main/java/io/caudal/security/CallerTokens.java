@@ -89,7 +89,7 @@ class CallerTokens implements AuthenticationManager, BearerTokenResolver {
 						+ "principal name: " + ex.getMessage());
 			}
 			String id = (token.getId() != null) ? token.getId() : ApiKeys.hash(token.getTokenValue());
-			return new CallerAuthentication(principal, "jwt/" + id);
+			return new CallerAuthentication(principal, "jwt/" + id, token.getExpiresAt());
 		});
 		return provider;
 	}

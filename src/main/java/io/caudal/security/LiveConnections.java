@@ -1,5 +1,6 @@
 package io.caudal.security;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +26,8 @@ import org.springframework.stereotype.Component;
  * The connections that outlive their first request (sockets, event streams, waiting long polls), each with the
  * credential that opened it and the rights it keeps needing. When a key is revoked, what that key opened ends at
  * once with {@code UNAUTHENTICATED}; after every ACL change, and every {@code caudal.security.rights-check-interval},
- * each connection's rights are checked again and one that lost a right ends with {@code NOT_AUTHORIZED}. With
- * security off nothing is tracked.
+ * each connection's rights are checked again and one that lost a right ends with {@code NOT_AUTHORIZED}, one whose
+ * token expired with {@code UNAUTHENTICATED}. With security off nothing is tracked.
  */
 @Component
 public class LiveConnections implements SmartLifecycle {
@@ -98,6 +99,11 @@ public class LiveConnections implements SmartLifecycle {
 		if (!this.keys.isActive(caller.credential())) {
 			end(connection, new CaudalException(ErrorCode.UNAUTHENTICATED,
 					"The key this connection was opened with has been revoked."));
+			return;
+		}
+		if (caller.hasExpired(Instant.now())) {
+			end(connection, new CaudalException(ErrorCode.UNAUTHENTICATED,
+					"The token this connection was opened with has expired; open it again with a fresh one."));
 			return;
 		}
 		for (Right right : connection.rights()) {

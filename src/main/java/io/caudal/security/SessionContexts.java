@@ -1,5 +1,7 @@
 package io.caudal.security;
 
+import java.time.Instant;
+
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.security.core.context.DeferredSecurityContext;
@@ -9,7 +11,7 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 
 /**
  * Browser sessions' identities, kept in the HTTP session by POST /session. A session opened with a key that has
- * since been revoked identifies no one any more.
+ * since been revoked, or with a token that has since expired, identifies no one any more.
  */
 class SessionContexts extends HttpSessionSecurityContextRepository {
 
@@ -28,7 +30,8 @@ class SessionContexts extends HttpSessionSecurityContextRepository {
 			public SecurityContext get() {
 				SecurityContext context = stored.get();
 				if (context.getAuthentication() instanceof CallerAuthentication caller
-						&& !SessionContexts.this.keys.isActive(caller.credential())) {
+						&& (!SessionContexts.this.keys.isActive(caller.credential())
+								|| caller.hasExpired(Instant.now()))) {
 					return SecurityContextHolder.createEmptyContext();
 				}
 				return context;

@@ -3,6 +3,7 @@ package io.caudal.security;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
@@ -96,6 +97,29 @@ class JwtAuthenticationTest extends SecuredStackTest {
 				Map.of("Authorization", "Bearer " + token(SIGNING, "svc-7", "caudal", 300)))) {
 			assertThat(socket.awaitLast("joined", message -> true).get("memberId").asString()).isNotEmpty();
 		}
+	}
+
+	@Test
+	void whatAnExpiringTokenOpenedEndsWhenItExpires() {
+		assertThat(this.admin.post("/topics", "{\"name\":\"jwt-expiring\"}").status()).isEqualTo(201);
+		grant("jwt:short-lived", "READ", "TOPIC", "LITERAL", "jwt-expiring");
+		String token = token(SIGNING, "short-lived", "caudal", 3);
+		TestHttp.Response opened = this.anonymous.bearer(token).post("/session", "");
+		String cookie = opened.headers().allValues("Set-Cookie").stream()
+			.filter(header -> header.startsWith("CAUDAL_SESSION="))
+			.map(header -> header.substring(0, header.indexOf(';')))
+			.findFirst()
+			.orElseThrow();
+		HttpRequest.Builder describe = HttpRequest.newBuilder(this.anonymous.uri("/session")).header("Cookie", cookie);
+		assertThat(this.anonymous.send(describe).status()).isEqualTo(200);
+		try (TestSocket socket = TestSocket.withHeaders(port(), "/ws/topics/jwt-expiring",
+				Map.of("Authorization", "Bearer " + token))) {
+			TestSocket.Closed closed = socket.awaitClose();
+			assertThat(closed.code()).isEqualTo(1008);
+			assertThat(socket.errors()).last()
+				.satisfies(error -> assertThat(error.get("code").asString()).isEqualTo("UNAUTHENTICATED"));
+		}
+		assertThat(this.anonymous.send(describe).status()).isEqualTo(401);
 	}
 
 	/** A token for an audience, expiring {@code seconds} from now (in the past when negative, beyond clock skew). */

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * TLS through a Spring Boot SSL bundle, with client certificates: a trusted certificate's subject CN is the
- * principal {@code cert:<CN>}, over HTTPS and over a secure WebSocket; keys still work beside them.
+ * principal {@code cert:<CN>}, over HTTPS and as a group member over a secure WebSocket; keys still work beside
+ * them.
  */
 class MutualTlsTest {
 
@@ -80,8 +81,11 @@ class MutualTlsTest {
 				SecuredStackTest.ADMIN_KEY).statusCode()).isEqualTo(201);
 		assertThat(post(payments, "/topics/tls-orders/records", "{\"records\":[{\"value\":1}]}", null).statusCode())
 			.isEqualTo(200);
-		assertThat(joinOverWebSocket(payments, "/ws/topics/tls-orders?from=earliest&credit=10"))
-			.contains("\"records\"");
+		assertThat(post(null, "/acls", "{\"resourceType\":\"GROUP\",\"resourceName\":\"tls-group\",\"principal\":"
+				+ "\"cert:payments service, ops@example.com\",\"operation\":\"READ\"}", SecuredStackTest.ADMIN_KEY)
+			.statusCode()).isEqualTo(201);
+		assertThat(joinOverWebSocket(payments, "/ws/groups/tls-group?topics=tls-orders"))
+			.contains("\"type\":\"joined\"");
 	}
 
 	@Test
