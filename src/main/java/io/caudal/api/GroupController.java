@@ -14,6 +14,7 @@ import io.caudal.offset.PartitionOffset;
 import io.caudal.security.AccessControl;
 import io.caudal.security.Audited;
 import io.caudal.security.AuthorizedInHandler;
+import io.caudal.security.CaudalPrincipal;
 import io.caudal.security.AclOperation;
 import io.caudal.security.PrincipalSlots;
 import io.caudal.security.QuotaCounted;
@@ -81,6 +82,8 @@ class GroupController {
 	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: no topics, a session timeout out of bounds, "
 			+ "an unknown assignor or autoOffsetReset")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
+	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: with security on, the caller has "
+			+ "caudal.security.max-members-per-principal members")
 	@Requires(value = AclOperation.READ, on = ResourceType.GROUP, name = "group")
 	@AuthorizedInHandler("READ on each topic the member asks for; the instance id must be the caller's")
 	ResponseEntity<GroupResponses.Joined> join(@Parameter(example = "billing") @PathVariable String group,
@@ -88,9 +91,29 @@ class GroupController {
 		MemberConfig config = MemberConfig.of(request.topics(), request.sessionTimeoutMs(),
 				request.rebalanceTimeoutMs(), request.assignor(), request.autoOffsetReset(), request.instanceId());
 		config.topics().forEach(topic -> this.access.require(AclOperation.READ, ResourceType.TOPIC, topic));
-		this.instances.claim(group, config.instanceId(), AccessControl.caller());
-		GroupResponses.Joined joined = GroupResponses.Joined
-			.of(this.coordinator.join(group, config, Transport.HTTP, MemberListener.NONE));
+		CaudalPrincipal caller = AccessControl.caller();
+		this.instances.claim(group, config.instanceId(), caller);
+		PrincipalSlots.Slot slot = this.slots.tryTake(caller, PrincipalSlots.Kind.HTTP_MEMBERS);
+		if (slot == null) {
+			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Principal '" + caller + "' has "
+					+ this.slots.limit(PrincipalSlots.Kind.HTTP_MEMBERS) + " group members, the most one principal "
+					+ "may (caudal.security.max-members-per-principal); leave with one first.");
+		}
+		GroupResponses.Joined joined;
+		try {
+			joined = GroupResponses.Joined.of(this.coordinator.join(group, config, Transport.HTTP, new MemberListener() {
+
+				@Override
+				public void removed() {
+					slot.release();
+				}
+
+			}));
+		}
+		catch (RuntimeException ex) {
+			slot.release();
+			throw ex;
+		}
 		URI location = UriComponentsBuilder.fromPath("/groups/{group}/members/{member}")
 			.encode()
 			.buildAndExpand(group, joined.memberId())

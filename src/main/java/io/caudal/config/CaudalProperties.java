@@ -149,12 +149,15 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	 * {@code RESOURCE_LIMIT})
 	 * @param maxWaitingPollsPerPrincipal the most long polls of one principal that may wait at once; past it a poll
 	 * answers at once
+	 * @param maxMembersPerPrincipal the most HTTP group members one principal may have, over all groups; past it a
+	 * join is refused (429 {@code RESOURCE_LIMIT}). Socket members count as sockets
 	 */
 	public record Security(@DefaultValue("false") boolean enabled, @DefaultValue("true") boolean publicDocs,
 			String adminKey, @DefaultValue List<String> superUsers, @DefaultValue Jwt jwt,
 			@DefaultValue("10000") int maxPrincipals, @DefaultValue("100") int maxKeysPerPrincipal,
 			@DefaultValue("10000") int maxAcls, @DefaultValue("5s") Duration rightsCheckInterval,
-			@DefaultValue("100") int maxSocketsPerPrincipal, @DefaultValue("100") int maxWaitingPollsPerPrincipal) {
+			@DefaultValue("100") int maxSocketsPerPrincipal, @DefaultValue("100") int maxWaitingPollsPerPrincipal,
+			@DefaultValue("100") int maxMembersPerPrincipal) {
 
 		/** @param principalClaim the claim whose value names a token's principal ({@code jwt:<value>}) */
 		public record Jwt(@DefaultValue("sub") String principalClaim) {

@@ -209,6 +209,27 @@ class SecurityApiTest extends SecuredStackTest {
 	}
 
 	@Test
+	void aPrincipalHoldsAtMostItsCapOfGroupMembers() {
+		assertThat(this.admin.post("/topics", "{\"name\":\"members-capped\"}").status()).isEqualTo(201);
+		TestHttp member = this.anonymous.bearer(newKey("many-members"));
+		grant("key:many-members", "READ", "GROUP", "PREFIXED", "capped-");
+		grant("key:many-members", "READ", "TOPIC", "LITERAL", "members-capped");
+		String join = "{\"topics\":[\"members-capped\"]}";
+		List<String> members = new java.util.ArrayList<>();
+		for (String group : List.of("capped-a", "capped-b", "capped-a")) {
+			TestHttp.Response joined = member.post("/groups/" + group + "/members", join);
+			assertThat(joined.status()).isEqualTo(201);
+			members.add("/groups/" + group + "/members/" + joined.json().get("memberId").asString());
+		}
+		TestHttp.Response refused = member.post("/groups/capped-c/members", join);
+		assertThat(refused.status()).isEqualTo(429);
+		assertThat(refused.json().get("code").asString()).isEqualTo("RESOURCE_LIMIT");
+		assertThat(this.admin.get("/groups/capped-c").status()).isEqualTo(404);
+		assertThat(member.delete(members.get(0)).status()).isEqualTo(204);
+		assertThat(member.post("/groups/capped-c/members", join).status()).isEqualTo(201);
+	}
+
+	@Test
 	void idempotencyKeysAreScopedToThePrincipal() {
 		assertThat(this.admin.post("/topics", "{\"name\":\"idem-scoped\"}").status()).isEqualTo(201);
 		TestHttp one = this.anonymous.bearer(newKey("idem-one"));
