@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springdoc.core.annotations.ParameterObject;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -25,7 +26,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -33,18 +33,6 @@ import org.springframework.web.util.UriComponentsBuilder;
 @RequestMapping(path = "/acls", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Security")
 class AclController {
-
-	private static final String RESOURCE_TYPE = "Only ACLs on this resource type: TOPIC, GROUP or CLUSTER";
-
-	private static final String RESOURCE_NAME = "Only ACLs with exactly this resource name (or prefix)";
-
-	private static final String PATTERN_TYPE = "Only ACLs with this pattern type: LITERAL or PREFIXED";
-
-	private static final String PRINCIPAL = "Only ACLs of this typed principal, e.g. key:billing";
-
-	private static final String OPERATION = "Only ACLs of this operation";
-
-	private static final String PERMISSION = "Only ALLOW or only DENY ACLs";
 
 	private final AclStore acls;
 
@@ -85,14 +73,8 @@ class AclController {
 	@ApiResponse(responseCode = "200", description = "The ACLs")
 	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: an unknown value")
 	@Requires(value = AclOperation.DESCRIBE, on = ResourceType.CLUSTER)
-	List<SecurityResponses.Acl> list(@Parameter(description = RESOURCE_TYPE) @RequestParam(required = false) String resourceType,
-			@Parameter(description = RESOURCE_NAME) @RequestParam(required = false) String resourceName,
-			@Parameter(description = PATTERN_TYPE) @RequestParam(required = false) String patternType,
-			@Parameter(description = PRINCIPAL) @RequestParam(required = false) String principal,
-			@Parameter(description = OPERATION) @RequestParam(required = false) String operation,
-			@Parameter(description = PERMISSION) @RequestParam(required = false) String permission) {
-		AclFilter filter = AclFields.filter(resourceType, resourceName, patternType, principal, operation, permission);
-		return this.acls.list(filter).stream().map(SecurityResponses.Acl::of).toList();
+	List<SecurityResponses.Acl> list(@ParameterObject AclQuery query) {
+		return this.acls.list(query.filter()).stream().map(SecurityResponses.Acl::of).toList();
 	}
 
 	@DeleteMapping
@@ -103,19 +85,30 @@ class AclController {
 	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: no filter, or an unknown value")
 	@Requires(value = AclOperation.ALTER, on = ResourceType.CLUSTER)
 	@Audited("ACL")
-	SecurityResponses.DeletedAcls delete(@Parameter(description = RESOURCE_TYPE) @RequestParam(required = false) String resourceType,
-			@Parameter(description = RESOURCE_NAME) @RequestParam(required = false) String resourceName,
-			@Parameter(description = PATTERN_TYPE) @RequestParam(required = false) String patternType,
-			@Parameter(description = PRINCIPAL) @RequestParam(required = false) String principal,
-			@Parameter(description = OPERATION) @RequestParam(required = false) String operation,
-			@Parameter(description = PERMISSION) @RequestParam(required = false) String permission) {
-		AclFilter filter = AclFields.filter(resourceType, resourceName, patternType, principal, operation, permission);
+	SecurityResponses.DeletedAcls delete(@ParameterObject AclQuery query) {
+		AclFilter filter = query.filter();
 		if (filter.isEmpty()) {
 			throw new CaudalException(ErrorCode.INVALID_REQUEST,
 					"Give at least one filter; to delete every ACL, filter by each principal in turn.");
 		}
 		return new SecurityResponses.DeletedAcls(
 				this.acls.delete(filter).stream().map(SecurityResponses.Acl::of).toList());
+	}
+
+	/** The filters of listing and deleting ACLs: each one given must match. */
+	record AclQuery(
+			@Parameter(description = "Only ACLs on this resource type: TOPIC, GROUP or CLUSTER") String resourceType,
+			@Parameter(description = "Only ACLs with exactly this resource name (or prefix)") String resourceName,
+			@Parameter(description = "Only ACLs with this pattern type: LITERAL or PREFIXED") String patternType,
+			@Parameter(description = "Only ACLs of this typed principal, e.g. key:billing") String principal,
+			@Parameter(description = "Only ACLs of this operation") String operation,
+			@Parameter(description = "Only ALLOW or only DENY ACLs") String permission) {
+
+		AclFilter filter() {
+			return AclFields.filter(this.resourceType, this.resourceName, this.patternType, this.principal,
+					this.operation, this.permission);
+		}
+
 	}
 
 }

@@ -63,8 +63,7 @@ public class AclStore {
 		}
 		this.jdbc.sql("INSERT INTO acls (resource_type, resource_name, pattern_type, principal, operation, permission) "
 				+ "VALUES (?, ?, ?, ?, ?, ?)")
-			.params(acl.resourceType().name(), acl.resourceName(), acl.patternType().name(),
-					acl.principal().toString(), acl.operation().name(), acl.permission().name())
+			.params(columns(acl))
 			.update();
 		reload();
 		this.events.publishEvent(new AclsChanged());
@@ -81,13 +80,18 @@ public class AclStore {
 		for (AclBinding acl : deleted) {
 			this.jdbc.sql("DELETE FROM acls WHERE resource_type = ? AND resource_name = ? AND pattern_type = ? "
 					+ "AND principal = ? AND operation = ? AND permission = ?")
-				.params(acl.resourceType().name(), acl.resourceName(), acl.patternType().name(),
-						acl.principal().toString(), acl.operation().name(), acl.permission().name())
+				.params(columns(acl))
 				.update();
 		}
 		reload();
 		this.events.publishEvent(new AclsChanged());
 		return deleted;
+	}
+
+	/** An ACL's columns, in the order of the table and of every statement here. */
+	private static Object[] columns(AclBinding acl) {
+		return new Object[] { acl.resourceType().name(), acl.resourceName(), acl.patternType().name(),
+				acl.principal().toString(), acl.operation().name(), acl.permission().name() };
 	}
 
 	private List<AclBinding> all() {
