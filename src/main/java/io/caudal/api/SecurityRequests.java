@@ -15,7 +15,7 @@ final class SecurityRequests {
 			pattern = ApiDocumentCustomizer.NAME_PATTERN) String name) {
 	}
 
-	@Schema(description = "An ACL, with the fields of Kafka's AclBinding", example = """
+	@Schema(name = "NewAcl", description = "An ACL to create, with the fields of Kafka's AclBinding", example = """
 			{"resourceType":"TOPIC","resourceName":"orders-","patternType":"PREFIXED","principal":"key:billing","operation":"WRITE","permission":"ALLOW"}""")
 	record Acl(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = { "TOPIC", "GROUP", "CLUSTER" })
 			String resourceType,

@@ -15,7 +15,9 @@ import io.caudal.client.ApiException;
 import io.caudal.client.ApiResponse;
 import io.caudal.client.api.ConsumerGroupsApi;
 import io.caudal.client.api.RecordsApi;
+import io.caudal.client.api.SecurityApi;
 import io.caudal.client.api.TopicsApi;
+import io.caudal.client.model.Acl;
 import io.caudal.client.model.CommitOffset;
 import io.caudal.client.model.CommitRequest;
 import io.caudal.client.model.ConsumerRecord;
@@ -23,6 +25,9 @@ import io.caudal.client.model.Create;
 import io.caudal.client.model.Description;
 import io.caudal.client.model.GroupDetails;
 import io.caudal.client.model.JoinRequest;
+import io.caudal.client.model.NewAcl;
+import io.caudal.client.model.NewKey;
+import io.caudal.client.model.NewPrincipal;
 import io.caudal.client.model.Joined;
 import io.caudal.client.model.PartitionLag;
 import io.caudal.client.model.Polled;
@@ -30,8 +35,10 @@ import io.caudal.client.model.Problem;
 import io.caudal.client.model.Produce;
 import io.caudal.client.model.Produced;
 import io.caudal.client.model.ProducerRecord;
+import io.caudal.support.CaudalServer;
 import io.caudal.support.FullStackTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -133,6 +140,55 @@ class ClientToursIT extends FullStackTest {
 					assertThat(failure.getCode()).isEqualTo(404);
 					assertThat(problem(client, failure).getCode()).isEqualTo(Problem.CodeEnum.TOPIC_NOT_FOUND);
 				});
+	}
+
+	/**
+	 * The Java client against a server with security on, a bearer key set once on the client: the admin makes a
+	 * principal, its key and a PREFIXED WRITE grant; the key then writes where it may and gets a typed 403 elsewhere.
+	 */
+	@Test
+	void javaClientTourWithSecurity(@TempDir Path dir) throws Exception {
+		String adminKey = "cdl_ClientTourAdminKeyForTheSecuredServer0000";
+		try (CaudalServer server = CaudalServer.start(dir.resolve("data"), "caudal.security.enabled=true",
+				"caudal.security.admin-key=" + adminKey)) {
+			ApiClient admin = client(server.port(), adminKey);
+			SecurityApi security = new SecurityApi(admin);
+			security.createPrincipal(new NewPrincipal().name("tour"));
+			NewKey key = security.createKey("tour");
+			assertThat(key.getKey()).startsWith("cdl_");
+			security.createAcl(new NewAcl().resourceType(NewAcl.ResourceTypeEnum.TOPIC)
+				.resourceName("tour-")
+				.patternType(NewAcl.PatternTypeEnum.PREFIXED)
+				.principal("key:tour")
+				.operation(NewAcl.OperationEnum.WRITE));
+			assertThat(security.listAcls(null, null, null, "key:tour", null, null)).singleElement()
+				.satisfies(acl -> assertThat(acl.getPermission()).isEqualTo(Acl.PermissionEnum.ALLOW));
+			new TopicsApi(admin).createTopic(new Create().name("tour-orders"));
+			new TopicsApi(admin).createTopic(new Create().name("payments"));
+
+			ApiClient tour = client(server.port(), key.getKey());
+			assertThat(new SecurityApi(tour).describeSession().getPrincipal()).isEqualTo("key:tour");
+			RecordsApi records = new RecordsApi(tour);
+			Produce produce = new Produce().addRecordsItem(new ProducerRecord().value(1));
+			assertThat(records.produce("tour-orders", produce, null).getOffsets()).hasSize(1);
+			assertThatThrownBy(() -> records.produce("payments", produce, null))
+				.isInstanceOfSatisfying(ApiException.class, failure -> {
+					assertThat(failure.getCode()).isEqualTo(403);
+					Problem problem = problem(tour, failure);
+					assertThat(problem.getCode()).isEqualTo(Problem.CodeEnum.NOT_AUTHORIZED);
+					assertThat(problem.getResourceName()).isEqualTo("payments");
+				});
+			assertThatThrownBy(() -> new TopicsApi(client(server.port(), "cdl_NotAKey")).listTopics())
+				.isInstanceOfSatisfying(ApiException.class, failure -> assertThat(problem(tour, failure).getCode())
+					.isEqualTo(Problem.CodeEnum.UNAUTHENTICATED));
+		}
+	}
+
+	private static ApiClient client(int port, String key) {
+		ApiClient client = new ApiClient();
+		client.updateBaseUri("http://localhost:" + port);
+		client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + key));
+		return client;
 	}
 
 	@Test
