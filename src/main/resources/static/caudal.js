@@ -15,12 +15,20 @@ const $ = (id) => document.getElementById(id);
 
 // ---------------------------------------------------------------- HTTP
 
+/** The CSRF token a write made with the session cookie must echo, when the server set one. */
+function csrfToken() {
+  const cookie = document.cookie.split('; ').find((pair) => pair.startsWith('XSRF-TOKEN='));
+  return cookie ? decodeURIComponent(cookie.substring('XSRF-TOKEN='.length)) : null;
+}
+
 /** GETs or POSTs JSON; a problem answer becomes an Error with its detail. */
 async function request(path, options = {}) {
-  const response = await fetch(path, {
-    ...options,
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-  });
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  const token = csrfToken();
+  if (token && options.method && options.method !== 'GET') {
+    headers['X-XSRF-TOKEN'] = token;
+  }
+  const response = await fetch(path, { ...options, headers });
   const body = response.status === 204 ? null : await response.json();
   if (!response.ok) {
     throw new Error(body && body.detail ? `${body.code}: ${body.detail}` : `HTTP ${response.status}`);

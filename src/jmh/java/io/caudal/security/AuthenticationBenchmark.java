@@ -141,7 +141,7 @@ public class AuthenticationBenchmark {
 		}
 		JwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) pair.getPublic()).build();
 
-		SocketTickets tickets = new SocketTickets();
+		SocketTickets tickets = new SocketTickets(apiKeys);
 		this.keysOnly = new CallerTokens(apiKeys, tickets, provider(JwtDecoder.class, null), properties);
 		this.withJwt = new CallerTokens(apiKeys, tickets, provider(JwtDecoder.class, decoder), properties);
 

@@ -16,6 +16,7 @@ import io.caudal.security.Audited;
 import io.caudal.security.AuthorizedInHandler;
 import io.caudal.security.CaudalPrincipal;
 import io.caudal.security.AclOperation;
+import io.caudal.security.MemberOwners;
 import io.caudal.security.PrincipalSlots;
 import io.caudal.security.QuotaCounted;
 import io.caudal.security.Requires;
@@ -62,12 +63,15 @@ class GroupController {
 
 	private final PrincipalSlots slots;
 
+	private final MemberOwners owners;
+
 	GroupController(GroupCoordinator coordinator, AccessControl access, StaticInstances instances,
-			PrincipalSlots slots) {
+			PrincipalSlots slots, MemberOwners owners) {
 		this.coordinator = coordinator;
 		this.access = access;
 		this.instances = instances;
 		this.slots = slots;
+		this.owners = owners;
 	}
 
 	@PostMapping(path = "/{group}/members", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -100,12 +104,16 @@ class GroupController {
 					+ "may (caudal.security.max-members-per-principal); leave with one first.");
 		}
 		GroupResponses.Joined joined;
+		String[] memberId = new String[1];
 		try {
 			joined = GroupResponses.Joined.of(this.coordinator.join(group, config, Transport.HTTP, new MemberListener() {
 
 				@Override
 				public void removed() {
 					slot.release();
+					if (memberId[0] != null) {
+						GroupController.this.owners.removed(memberId[0]);
+					}
 				}
 
 			}));
@@ -114,6 +122,8 @@ class GroupController {
 			slot.release();
 			throw ex;
 		}
+		memberId[0] = joined.memberId();
+		this.owners.joined(joined.memberId(), caller);
 		URI location = UriComponentsBuilder.fromPath("/groups/{group}/members/{member}")
 			.encode()
 			.buildAndExpand(group, joined.memberId())
@@ -285,9 +295,13 @@ class GroupController {
 		return ResponseEntity.noContent().build();
 	}
 
-	/** A member's calls need READ on every topic it reads, as Kafka's fetch and offset commit do. */
+	/**
+	 * A member's calls need READ on every topic it reads, as Kafka's fetch and offset commit do, and come from the
+	 * principal that joined it.
+	 */
 	private void requireTopicsOf(String group, String member) {
 		if (this.access.enabled()) {
+			this.owners.require(group, member, AccessControl.caller());
 			this.coordinator.subscription(group, member)
 				.forEach(topic -> this.access.require(AclOperation.READ, ResourceType.TOPIC, topic));
 		}

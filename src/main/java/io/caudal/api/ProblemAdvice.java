@@ -23,6 +23,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -76,6 +77,16 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	ResponseEntity<Object> undecodableParameters(InvalidParameterException ex) {
 		return Problems.response(Problems.of(ErrorCode.INVALID_REQUEST,
 				"The request's parameters (query or form body) hold an escape that cannot be decoded.", Map.of()));
+	}
+
+	/**
+	 * Spring Security's firewall checks parameter names when they are first read, which for a form body is inside
+	 * the handler's argument resolution; the filter chain's own refusals are answered by Caudal's security config.
+	 */
+	@ExceptionHandler(RequestRejectedException.class)
+	ResponseEntity<Object> rejectedByTheFirewall(RequestRejectedException ex) {
+		return Problems.response(Problems.of(ErrorCode.INVALID_REQUEST, "The request was refused by the server: its "
+				+ "parameters hold characters that are not allowed.", Map.of()));
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -42,6 +42,10 @@ class CallerTokens implements AuthenticationManager, BearerTokenResolver {
 	@Override
 	public String resolve(HttpServletRequest request) {
 		String token = this.header.resolve(request);
+		if (token != null && token.startsWith(SocketTickets.PREFIX)) {
+			throw new InvalidBearerTokenException("A socket ticket is good only as the ticket parameter of one "
+					+ "WebSocket handshake, not as a bearer token.");
+		}
 		if (token == null && request.getRequestURI().startsWith("/ws/")) {
 			String ticket = request.getParameter("ticket");
 			return (ticket != null && ticket.startsWith(SocketTickets.PREFIX)) ? ticket : null;

@@ -65,7 +65,16 @@ public class PrincipalSlots {
 	 */
 	public <T> CompletableFuture<T> waiting(CaudalPrincipal principal, long waitMs, LongFunction<CompletableFuture<T>> poll) {
 		Slot slot = (waitMs > 0) ? tryTake(principal, Kind.WAITING_POLLS) : Slot.NONE;
-		CompletableFuture<T> result = poll.apply((slot != null) ? waitMs : 0);
+		CompletableFuture<T> result;
+		try {
+			result = poll.apply((slot != null) ? waitMs : 0);
+		}
+		catch (RuntimeException ex) {
+			if (slot != null) {
+				slot.release();
+			}
+			throw ex;
+		}
 		if (slot != null) {
 			result.whenComplete((value, failure) -> slot.release());
 		}

@@ -10,6 +10,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -66,7 +68,8 @@ final class ProblemResponses {
 	}
 
 	private static String detail(AuthenticationException ex) {
-		return (ex.getClass().getSimpleName().startsWith("InsufficientAuthentication"))
+		return (ex instanceof InsufficientAuthenticationException
+				|| ex instanceof AuthenticationCredentialsNotFoundException)
 				? "This call needs an identity: send Authorization: Bearer with an API key or a token."
 				: "The identity sent does not check out: " + ex.getMessage();
 	}

@@ -30,6 +30,9 @@ public class Quotas {
 
 	private static final int SWEEP_EVERY = 1024;
 
+	/** Bucket4j refills at most one token per nanosecond. */
+	private static final long MAX_RATE = 1_000_000_000L;
+
 	private final JdbcClient jdbc;
 
 	private final boolean enabled;
@@ -62,9 +65,9 @@ public class Quotas {
 	public synchronized QuotaLimits set(String principal, QuotaLimits limits) {
 		String name = checkedName(principal);
 		for (Long rate : new Long[] { limits.producerByteRate(), limits.consumerByteRate(), limits.requestRate() }) {
-			if (rate != null && rate < 1) {
-				throw new CaudalException(ErrorCode.INVALID_REQUEST, "A quota is a rate of at least 1 per second, not "
-						+ rate + "; leave it out (or null) for no limit.");
+			if (rate != null && (rate < 1 || rate > MAX_RATE)) {
+				throw new CaudalException(ErrorCode.INVALID_REQUEST, "A quota is a rate of 1 to " + MAX_RATE
+						+ " per second, not " + rate + "; leave it out (or null) for no limit.");
 			}
 		}
 		this.jdbc.sql("DELETE FROM quotas WHERE principal = ?").param(name).update();

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -52,6 +53,9 @@ class SecurityConfiguration {
 		}
 		boolean publicDocs = properties.security().publicDocs();
 		return http
+			// Spring MVC's cross-origin rules (caudal.cors.allowed-origins), applied before authentication so that
+			// a browser's preflight, which carries no credentials, is answered.
+			.cors(Customizer.withDefaults())
 			.authorizeHttpRequests(requests -> requests
 				// An error page and a long poll's completing dispatch belong to a request already let in.
 				.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)

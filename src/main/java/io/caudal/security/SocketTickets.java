@@ -30,6 +30,12 @@ public class SocketTickets {
 
 	private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
 
+	private final ApiKeys keys;
+
+	SocketTickets(ApiKeys keys) {
+		this.keys = keys;
+	}
+
 	/**
 	 * Issues a ticket for an identity.
 	 * @throws CaudalException {@link ErrorCode#RESOURCE_LIMIT} when {@link #MAX_WAITING} tickets are waiting
@@ -50,10 +56,18 @@ public class SocketTickets {
 		return new Ticket(ticket, expiresAt);
 	}
 
-	/** The identity a ticket stands for, once; null for an unknown, used or expired ticket. */
+	/**
+	 * The identity a ticket stands for, once; null for an unknown, used or expired ticket, or one whose key has been
+	 * revoked or whose token has expired since.
+	 */
 	CallerAuthentication redeem(String ticket) {
 		Waiting found = this.waiting.remove(ApiKeys.hash(ticket));
-		return (found != null && found.expiresAt().isAfter(Instant.now())) ? found.caller() : null;
+		Instant now = Instant.now();
+		if (found == null || !found.expiresAt().isAfter(now) || !this.keys.isActive(found.caller().credential())
+				|| found.caller().hasExpired(now)) {
+			return null;
+		}
+		return found.caller();
 	}
 
 	public record Ticket(String ticket, Instant expiresAt) {

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
+import io.caudal.topic.TopicName;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,6 +33,10 @@ public class StaticInstances {
 	public void claim(String groupId, String instanceId, CaudalPrincipal principal) {
 		if (instanceId == null || !this.access.enabled()) {
 			return;
+		}
+		String badGroupId = TopicName.problem("Group id", groupId);
+		if (badGroupId != null) {
+			throw new CaudalException(ErrorCode.INVALID_REQUEST, badGroupId);
 		}
 		String holder = holder(groupId, instanceId);
 		if (holder == null) {

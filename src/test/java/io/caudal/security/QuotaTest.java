@@ -108,10 +108,13 @@ class QuotaTest extends SecuredStackTest {
 	}
 
 	@Test
-	void aQuotaBelowOneIsRefused() {
+	void aQuotaOutsideItsRangeIsRefused() {
 		TestHttp.Response refused = this.admin.put("/quotas/key:someone", "{\"request_rate\":0}");
 		assertThat(refused.status()).isEqualTo(400);
 		assertThat(this.admin.put("/quotas/someone", "{\"request_rate\":5}").status()).isEqualTo(400);
+		assertThat(this.admin.put("/quotas/default", "{\"producer_byte_rate\":9223372036854775807}").status())
+			.as("more than the buckets can refill").isEqualTo(400);
+		assertThat(this.admin.get("/session").status()).isEqualTo(200);
 	}
 
 	private static List<Integer> statuses(TestHttp http, int calls) {

@@ -230,6 +230,64 @@ class SecurityApiTest extends SecuredStackTest {
 	}
 
 	@Test
+	void noOtherPrincipalMayActAsAMember() {
+		assertThat(this.admin.post("/topics", "{\"name\":\"owned-topic\"}").status()).isEqualTo(201);
+		TestHttp alice = this.anonymous.bearer(newKey("alice"));
+		TestHttp bob = this.anonymous.bearer(newKey("bob"));
+		for (String principal : List.of("key:alice", "key:bob")) {
+			grant(principal, "READ", "GROUP", "LITERAL", "owned-group");
+			grant(principal, "READ", "TOPIC", "LITERAL", "owned-topic");
+		}
+		TestHttp.Response joined = alice.post("/groups/owned-group/members", "{\"topics\":[\"owned-topic\"]}");
+		String member = "/groups/owned-group/members/" + joined.json().get("memberId").asString();
+		assertThat(bob.get(member + "/records").status()).isEqualTo(403);
+		assertThat(bob.post(member + "/commit", "").status()).isEqualTo(403);
+		assertThat(bob.delete(member).status()).isEqualTo(403);
+		assertThat(alice.get(member + "/records").status()).isEqualTo(200);
+		assertThat(alice.delete(member).status()).isEqualTo(204);
+	}
+
+	@Test
+	void aSocketTicketIsNoBearerToken() {
+		TestHttp holder = this.anonymous.bearer(newKey("ticket-holder"));
+		String ticket = holder.post("/ws-tickets", "").json().get("ticket").asString();
+		TestHttp.Response refused = this.anonymous.bearer(ticket).get("/session");
+		assertThat(refused.status()).isEqualTo(401);
+		assertThat(refused.json().get("code").asString()).isEqualTo("UNAUTHENTICATED");
+		assertThat(this.anonymous.bearer(ticket).post("/session", "").status()).isEqualTo(401);
+	}
+
+	@Test
+	void aCrossOriginPreflightOfAnAllowedOriginIsAnswered() {
+		TestHttp.Response preflight = this.anonymous.send(HttpRequest.newBuilder(this.anonymous.uri("/topics"))
+			.header("Origin", "https://dashboard.example")
+			.header("Access-Control-Request-Method", "POST")
+			.header("Access-Control-Request-Headers", "authorization,content-type")
+			.method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+		assertThat(preflight.status()).isEqualTo(200);
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://dashboard.example");
+	}
+
+	@Test
+	void aFormBodyWithParameterNamesTheFirewallRefusesIs400() {
+		TestHttp.Response answer = this.admin.send(HttpRequest.newBuilder(
+				this.admin.uri("/groups/fw-group/members/00000000-0000-0000-0000-000000000000/commit"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("G9⁴℟pB♷ᄯ {᪟k⭶9nZVL߯|=")));
+		assertThat(answer.status()).isEqualTo(400);
+		assertThat(answer.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
+	}
+
+	@Test
+	void anInstanceIdIsClaimedOnlyInAValidGroup() {
+		assertThat(this.admin.post("/topics", "{\"name\":\"claim-topic\"}").status()).isEqualTo(201);
+		TestHttp.Response answer = this.admin.post("/groups/" + "g".repeat(300) + "/members",
+				"{\"topics\":[\"claim-topic\"],\"instanceId\":\"w-1\"}");
+		assertThat(answer.status()).isEqualTo(400);
+		assertThat(answer.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
+	}
+
+	@Test
 	void idempotencyKeysAreScopedToThePrincipal() {
 		assertThat(this.admin.post("/topics", "{\"name\":\"idem-scoped\"}").status()).isEqualTo(201);
 		TestHttp one = this.anonymous.bearer(newKey("idem-one"));

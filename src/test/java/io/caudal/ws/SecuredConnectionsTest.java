@@ -222,6 +222,21 @@ class SecuredConnectionsTest extends SecuredStackTest {
 		}
 	}
 
+	@Test
+	void aPollThatFailsGivesItsWaitingSlotBack() {
+		String key = member("failing-poller", "failing-poller-topic", "failing-poller-group");
+		TestHttp poller = this.anonymous.bearer(key);
+		for (int i = 0; i < 3; i++) {
+			assertThat(poller.get("/topics/failing-poller-topic/partitions/0/records?offset=999&waitMs=2000").status())
+				.isEqualTo(416);
+		}
+		long started = System.nanoTime();
+		assertThat(poller.get("/topics/failing-poller-topic/partitions/0/records?waitMs=2000").status())
+			.isEqualTo(200);
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the poll waited: its principal had slots left")
+			.isGreaterThan(Duration.ofMillis(1500));
+	}
+
 	private HttpRequest.Builder write(String cookieHeader, String body) {
 		return HttpRequest.newBuilder(this.anonymous.uri("/topics/browser-topic/records"))
 			.header("Cookie", cookieHeader)
