@@ -43,6 +43,7 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.security.core.Authentication;
@@ -142,8 +143,10 @@ public class AuthenticationBenchmark {
 		JwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) pair.getPublic()).build();
 
 		SocketTickets tickets = new SocketTickets(apiKeys);
-		this.keysOnly = new CallerTokens(apiKeys, tickets, provider(JwtDecoder.class, null), properties);
-		this.withJwt = new CallerTokens(apiKeys, tickets, provider(JwtDecoder.class, decoder), properties);
+		this.keysOnly = new CallerTokens(apiKeys, tickets, provider(JwtDecoder.class, null), properties,
+				new StandardEnvironment());
+		this.withJwt = new CallerTokens(apiKeys, tickets, provider(JwtDecoder.class, decoder), properties,
+				new StandardEnvironment());
 
 		// A benchmark of a refusal, or of a token that fails, would measure the exception, not the check.
 		for (int i = 0; i < CALLERS; i++) {

@@ -266,12 +266,15 @@ class GroupController {
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND or PARTITION_NOT_FOUND")
 	@ApiResponse(responseCode = "409", description = "GROUP_NOT_EMPTY: the group has active members")
 	@ApiResponse(responseCode = "416", description = "OFFSET_OUT_OF_RANGE for offset:N outside the partition")
-	@AuthorizedInHandler("ALTER on the group, or READ as Kafka allows")
+	@AuthorizedInHandler("ALTER on the group, or READ as Kafka allows, and READ on the topic")
 	@Audited("GROUP")
 	GroupResponses.GroupOffsets reset(@Parameter(example = "billing") @PathVariable String group,
 			@RequestBody GroupRequests.ResetRequest request) {
 		if (!this.access.allows(AclOperation.ALTER, ResourceType.GROUP, group)) {
 			this.access.require(AclOperation.READ, ResourceType.GROUP, group);
+		}
+		if (request.topic() != null) {
+			this.access.require(AclOperation.READ, ResourceType.TOPIC, request.topic());
 		}
 		if (request.topic() == null || request.to() == null) {
 			throw invalid("Fields 'topic' and 'to' are required.");

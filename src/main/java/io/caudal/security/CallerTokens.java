@@ -2,8 +2,11 @@ package io.caudal.security;
 
 import io.caudal.config.CaudalProperties;
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -23,6 +26,8 @@ import org.springframework.stereotype.Component;
 @Component
 class CallerTokens implements AuthenticationManager, BearerTokenResolver {
 
+	private static final Logger logger = LoggerFactory.getLogger(CallerTokens.class);
+
 	private final DefaultBearerTokenResolver header = new DefaultBearerTokenResolver();
 
 	private final ApiKeys keys;
@@ -32,10 +37,15 @@ class CallerTokens implements AuthenticationManager, BearerTokenResolver {
 	private final JwtAuthenticationProvider jwt;
 
 	CallerTokens(ApiKeys keys, SocketTickets tickets, ObjectProvider<JwtDecoder> jwtDecoder,
-			CaudalProperties properties) {
+			CaudalProperties properties, Environment environment) {
 		this.keys = keys;
 		this.tickets = tickets;
 		JwtDecoder decoder = jwtDecoder.getIfAvailable();
+		if (decoder != null && properties.security().enabled()
+				&& environment.getProperty("spring.security.oauth2.resourceserver.jwt.audiences") == null) {
+			logger.warn("JWTs are accepted without an audience check: any token of the issuer, meant for any "
+					+ "service, identifies its subject here. Set spring.security.oauth2.resourceserver.jwt.audiences.");
+		}
 		this.jwt = (decoder != null) ? jwtProvider(decoder, properties.security().jwt().principalClaim()) : null;
 	}
 

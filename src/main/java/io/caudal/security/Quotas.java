@@ -160,14 +160,15 @@ public class Quotas {
 		if (owned != null && owned.from == quotas) {
 			return owned;
 		}
-		QuotaLimits limits = quotas.getOrDefault(principal.toString(), QuotaLimits.NONE)
-			.over(quotas.getOrDefault(DEFAULT, QuotaLimits.NONE));
-		Buckets fresh = new Buckets(quotas, limits);
-		if (this.buckets.put(principal, fresh) == null && this.created.incrementAndGet() % SWEEP_EVERY == 0) {
+		// One bucket per principal even when its first calls race: what each counts stays counted.
+		Buckets current = this.buckets.compute(principal, (key, existing) -> (existing != null && existing.from == quotas)
+				? existing : new Buckets(quotas, quotas.getOrDefault(key.toString(), QuotaLimits.NONE)
+					.over(quotas.getOrDefault(DEFAULT, QuotaLimits.NONE))));
+		if (owned == null && this.created.incrementAndGet() % SWEEP_EVERY == 0) {
 			// Buckets that are full again are the same as fresh ones: dropping them bounds memory by busy principals.
-			this.buckets.values().removeIf(Buckets::isFull);
+			this.buckets.entrySet().removeIf(entry -> entry.getValue() != current && entry.getValue().isFull());
 		}
-		return fresh;
+		return current;
 	}
 
 	private static CaudalException throttled(CaudalPrincipal principal, String quota, long nanos) {

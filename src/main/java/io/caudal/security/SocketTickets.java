@@ -26,6 +26,9 @@ public class SocketTickets {
 	/** Tickets waiting at once, over all callers; each is a few hundred bytes until it is used or expires. */
 	static final int MAX_WAITING = 10_000;
 
+	/** Tickets of one principal waiting at once, so that one client cannot take every ticket. */
+	static final int MAX_WAITING_PER_PRINCIPAL = 100;
+
 	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
@@ -43,6 +46,14 @@ public class SocketTickets {
 	public Ticket issue(CallerAuthentication caller) {
 		Instant now = Instant.now();
 		this.waiting.values().removeIf(ticket -> ticket.expiresAt().isBefore(now));
+		long mine = this.waiting.values().stream().filter(ticket -> ticket.caller().getPrincipal()
+			.equals(caller.getPrincipal())).count();
+		if (mine >= MAX_WAITING_PER_PRINCIPAL) {
+			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Principal '" + caller.getPrincipal() + "' has "
+					+ MAX_WAITING_PER_PRINCIPAL + " socket tickets waiting to be used; use them, or wait "
+					+ VALIDITY.toSeconds() + " seconds.", Map.of(CaudalException.RETRY_AFTER_SECONDS,
+							(int) VALIDITY.toSeconds()));
+		}
 		if (this.waiting.size() >= MAX_WAITING) {
 			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Too many socket tickets are waiting to be used; "
 					+ "try again in " + VALIDITY.toSeconds() + " seconds.",

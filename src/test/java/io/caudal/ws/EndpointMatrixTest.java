@@ -161,7 +161,7 @@ class EndpointMatrixTest extends SecuredStackTest {
 		}
 		cases.put("resetOffsets", Case.of((http, f) -> http.post("/groups/" + f.group + "/offsets/reset",
 				"{\"topic\":\"" + f.topic + "\",\"to\":\"earliest\"}").status(), Fixture::topic,
-				new String[] { "ALTER", "GROUP", "LITERAL", "$group" }));
+				new String[] { "ALTER", "GROUP", "LITERAL", "$group" }, readTopic));
 		cases.put("listGroups", Case.of((http, f) -> http.get("/groups").status(), Fixture::committedGroup,
 				new String[] { "DESCRIBE", "GROUP", "LITERAL", "$group" })
 			.listing((http, f) -> names(http.get("/groups"), "group").contains(f.group)));
