@@ -147,6 +147,8 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	 * after every ACL or key change
 	 * @param maxSocketsPerPrincipal the most sockets one principal may hold open; past it a socket is closed (1008,
 	 * {@code RESOURCE_LIMIT})
+	 * @param maxStreamsPerPrincipal the most event streams one principal may hold open; past it a stream is refused
+	 * (429 {@code RESOURCE_LIMIT})
 	 * @param maxWaitingPollsPerPrincipal the most long polls of one principal that may wait at once; past it a poll
 	 * answers at once
 	 * @param maxMembersPerPrincipal the most HTTP group members one principal may have, over all groups; past it a
@@ -156,7 +158,8 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 			String adminKey, @DefaultValue List<String> superUsers, @DefaultValue Jwt jwt,
 			@DefaultValue("10000") int maxPrincipals, @DefaultValue("100") int maxKeysPerPrincipal,
 			@DefaultValue("10000") int maxAcls, @DefaultValue("5s") Duration rightsCheckInterval,
-			@DefaultValue("100") int maxSocketsPerPrincipal, @DefaultValue("100") int maxWaitingPollsPerPrincipal,
+			@DefaultValue("100") int maxSocketsPerPrincipal, @DefaultValue("100") int maxStreamsPerPrincipal,
+			@DefaultValue("100") int maxWaitingPollsPerPrincipal,
 			@DefaultValue("100") int maxMembersPerPrincipal) {
 
 		/** @param principalClaim the claim whose value names a token's principal ({@code jwt:<value>}) */

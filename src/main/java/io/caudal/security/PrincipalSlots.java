@@ -12,7 +12,7 @@ import io.caudal.config.CaudalProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Per-principal caps on what a client holds for long (sockets, waiting long polls, group members), so that one
+ * Per-principal caps on what a client holds for long (sockets, event streams, waiting long polls, group members), so that one
  * client can no longer take every socket, waiting-poll slot or group membership of the server. With security off there are no principals to tell
  * apart and only the server-wide caps apply.
  */
@@ -22,7 +22,7 @@ public class PrincipalSlots {
 	/** What is counted. */
 	public enum Kind {
 
-		SOCKETS, WAITING_POLLS, HTTP_MEMBERS
+		SOCKETS, STREAMS, WAITING_POLLS, HTTP_MEMBERS
 
 	}
 
@@ -46,6 +46,7 @@ public class PrincipalSlots {
 	PrincipalSlots(CaudalProperties properties) {
 		this.enabled = properties.security().enabled();
 		this.limits.put(Kind.SOCKETS, properties.security().maxSocketsPerPrincipal());
+		this.limits.put(Kind.STREAMS, properties.security().maxStreamsPerPrincipal());
 		this.limits.put(Kind.WAITING_POLLS, properties.security().maxWaitingPollsPerPrincipal());
 		this.limits.put(Kind.HTTP_MEMBERS, properties.security().maxMembersPerPrincipal());
 		for (Kind kind : Kind.values()) {

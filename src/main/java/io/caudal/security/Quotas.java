@@ -132,8 +132,28 @@ public class Quotas {
 		}
 	}
 
+	/** What slows pushes to the principal (its sockets, its streams) to its consumer_byte_rate. */
+	public PushThrottle throttle(CaudalPrincipal principal) {
+		if (!this.enabled) {
+			return PushThrottle.NONE;
+		}
+		return new PushThrottle() {
+
+			@Override
+			public long delayNanos() {
+				return consumerDelayNanos(principal);
+			}
+
+			@Override
+			public void sent(long bytes) {
+				consumed(principal, bytes);
+			}
+
+		};
+	}
+
 	/** How long a push to the principal (a socket, a stream) should wait before it sends more records; 0 for now. */
-	public long consumerDelayNanos(CaudalPrincipal principal) {
+	long consumerDelayNanos(CaudalPrincipal principal) {
 		Buckets owned = bucketsOf(principal);
 		if (owned == null || owned.consumed == null || owned.consumed.getAvailableTokens() > 0) {
 			return 0;

@@ -16,6 +16,7 @@ import jakarta.servlet.WriteListener;
 
 import io.caudal.budget.Reservation;
 import io.caudal.error.CaudalException;
+import io.caudal.security.PushThrottle;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.JsonOutput;
 import io.caudal.topic.PartitionRecords;
@@ -90,8 +91,16 @@ final class EventStream implements WriteListener, AsyncListener {
 	/** The memory of the event being written, from the streams' budget; given back once the container took it. */
 	private volatile Reservation eventMemory;
 
+	/** Slows the records to the principal's consumer quota. */
+	private final PushThrottle throttle;
+
+	/** Runs once when the stream ends: gives back what its principal holds for it. */
+	private final Runnable whenClosed;
+
 	EventStream(String id, AsyncContext async, ServletOutputStream out, TopicTail tail, RecordEncoder encoder,
-			EventStreams streams) {
+			EventStreams streams, PushThrottle throttle, Runnable whenClosed) {
+		this.throttle = throttle;
+		this.whenClosed = whenClosed;
 		this.id = id;
 		this.async = async;
 		this.out = out;
@@ -162,6 +171,7 @@ final class EventStream implements WriteListener, AsyncListener {
 		}
 		this.tail.close();
 		this.streams.remove(this);
+		this.whenClosed.run();
 		// A close from another thread may race a run; a reservation given back twice is given back once.
 		releaseEventMemory();
 		try {
@@ -272,6 +282,12 @@ final class EventStream implements WriteListener, AsyncListener {
 			write(ascii("id: " + EventId.encode(this.tail.positions()) + "\n\n"));
 			return true;
 		}
+		long wait = this.throttle.delayNanos();
+		if (wait > 0) {
+			// Over its consumer quota: the records come later, the stream stays.
+			this.streams.later(this::schedule, wait);
+			return false;
+		}
 		long maxEventBytes = this.streams.maxEventBytes();
 		Reservation memory = this.streams.memory().reserveUpTo(maxEventBytes, Math.min(maxEventBytes,
 				MIN_EVENT_ROOM_BYTES));
@@ -300,6 +316,7 @@ final class EventStream implements WriteListener, AsyncListener {
 		}
 		ByteBuffer event = recordsEvent(reads, maxBytes);
 		FetchService.holdExactly(memory, event.remaining());
+		this.throttle.sent(event.remaining());
 		write(event);
 		if (!this.flushPending) {
 			releaseEventMemory();

@@ -5,8 +5,14 @@ import java.util.List;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
+import io.caudal.security.AccessControl;
 import io.caudal.security.AclOperation;
+import io.caudal.security.CaudalPrincipal;
 import io.caudal.security.LiveConnections;
+import io.caudal.security.PrincipalSlots;
+import io.caudal.security.Quotas;
 import io.caudal.security.Requires;
 import io.caudal.security.ResourceType;
 import io.caudal.security.Right;
@@ -36,9 +42,15 @@ class EventStreamController {
 
 	private final LiveConnections live;
 
-	EventStreamController(EventStreams streams, LiveConnections live) {
+	private final Quotas quotas;
+
+	private final PrincipalSlots slots;
+
+	EventStreamController(EventStreams streams, LiveConnections live, Quotas quotas, PrincipalSlots slots) {
 		this.streams = streams;
 		this.live = live;
+		this.quotas = quotas;
+		this.slots = slots;
 	}
 
 	@GetMapping("/topics/{topic}/events")
@@ -54,7 +66,8 @@ class EventStreamController {
 			content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
 	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: a bad `from` or `Last-Event-ID`")
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
-	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: caudal.sse.max-streams streams are open")
+	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: caudal.sse.max-streams streams are open, or "
+			+ "(security on) the caller has caudal.security.max-streams-per-principal open")
 	@Requires(value = AclOperation.READ, on = ResourceType.TOPIC, name = "topic")
 	void events(@Parameter(example = "orders") @PathVariable String topic,
 			@Parameter(description = "Where each partition starts without `Last-Event-ID`: earliest, latest "
@@ -64,7 +77,22 @@ class EventStreamController {
 			@Parameter(description = "The id of the last event received, to resume after it") @RequestHeader(
 					name = "Last-Event-ID", required = false) String lastEventId,
 			HttpServletRequest request, HttpServletResponse response) {
-		EventStream stream = this.streams.open(topic, from, lastEventId, request, response);
+		CaudalPrincipal caller = AccessControl.caller();
+		PrincipalSlots.Slot slot = this.slots.tryTake(caller, PrincipalSlots.Kind.STREAMS);
+		if (slot == null) {
+			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Principal '" + caller + "' has "
+					+ this.slots.limit(PrincipalSlots.Kind.STREAMS) + " event streams open, the most one principal "
+					+ "may (caudal.security.max-streams-per-principal); close one first.");
+		}
+		EventStream stream;
+		try {
+			stream = this.streams.open(topic, from, lastEventId, request, response, this.quotas.throttle(caller),
+					slot::release);
+		}
+		catch (RuntimeException ex) {
+			slot.release();
+			throw ex;
+		}
 		this.live.watch(SecurityContextHolder.getContext().getAuthentication(),
 				List.of(new Right(AclOperation.READ, ResourceType.TOPIC, topic)), stream::isOpen, stream::fail);
 	}

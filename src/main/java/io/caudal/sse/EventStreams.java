@@ -26,6 +26,7 @@ import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.time.Time;
 import io.caudal.topic.FetchPosition;
+import io.caudal.security.PushThrottle;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.RecordEncoder;
 import io.caudal.topic.TopicService;
@@ -107,6 +108,8 @@ public class EventStreams implements SmartLifecycle, AutoCloseable {
 	/**
 	 * Starts a stream of a topic's records on this request, from {@code lastEventId} when the client resumes, else
 	 * from {@code from}. Refusals come before anything is written, so they are ordinary problem answers.
+	 * @param throttle slows the records to the caller's consumer quota
+	 * @param whenClosed runs once when the stream ends, however it ends
 	 * @return the stream, open until it ends
 	 * @param from {@code earliest}, {@code latest} (the default) or {@code timestamp:T}
 	 * @param lastEventId the {@code Last-Event-ID} header, or null
@@ -114,7 +117,7 @@ public class EventStreams implements SmartLifecycle, AutoCloseable {
 	 * {@code from} or id, {@link ErrorCode#RESOURCE_LIMIT} when {@code caudal.sse.max-streams} are open
 	 */
 	EventStream open(String topic, String from, String lastEventId, HttpServletRequest request,
-			HttpServletResponse response) {
+			HttpServletResponse response, PushThrottle throttle, Runnable whenClosed) {
 		TopicTail tail = tail(topic, from, lastEventId);
 		if (this.reserved.incrementAndGet() > this.settings.maxStreams()) {
 			this.reserved.decrementAndGet();
@@ -131,7 +134,8 @@ public class EventStreams implements SmartLifecycle, AutoCloseable {
 			response.setHeader("X-Accel-Buffering", "no");
 			AsyncContext async = request.startAsync();
 			async.setTimeout(0);
-			EventStream stream = new EventStream(id, async, response.getOutputStream(), tail, this.encoder, this);
+			EventStream stream = new EventStream(id, async, response.getOutputStream(), tail, this.encoder, this,
+					throttle, whenClosed);
 			this.streams.put(id, stream);
 			stream.start();
 			logger.debug("Stream {} - Following topic {} from {}.", id, topic,
@@ -143,6 +147,11 @@ public class EventStreams implements SmartLifecycle, AutoCloseable {
 			tail.close();
 			throw (ex instanceof IOException io) ? new UncheckedIOException(io) : (RuntimeException) ex;
 		}
+	}
+
+	/** Runs a quick task after a delay, on the keeper thread. */
+	void later(Runnable task, long delayNanos) {
+		this.keeper.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
+import io.caudal.security.PushThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
+import io.caudal.security.PushThrottle;
+
 /**
  * Moves records from one socket's {@link RecordSource} to its {@link Outbound}, as far as the
  * client's {@link Credit} and the room in the send buffer allow. Delivery is pushed, not polled:

@@ -105,7 +105,7 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 			session.getAttributes().put(RIGHTS, rights);
 			requireRights(session);
 			takeSlot(session, AccessControl.principalOf(caller));
-			connection.throttleBy(throttle(AccessControl.principalOf(caller)));
+			connection.throttleBy(this.quotas.throttle(AccessControl.principalOf(caller)));
 			start(session, connection);
 			this.live.watch(caller, rights, session::isOpen, connection::fail);
 		}
@@ -127,23 +127,6 @@ abstract class SocketHandler extends AbstractWebSocketHandler {
 					+ "(caudal.security.max-sockets-per-principal); close one first.");
 		}
 		session.getAttributes().put(SLOT, slot);
-	}
-
-	/** The socket's records wait while its principal's consumer_byte_rate is in debt. */
-	private PushThrottle throttle(CaudalPrincipal principal) {
-		return new PushThrottle() {
-
-			@Override
-			public long delayNanos() {
-				return SocketHandler.this.quotas.consumerDelayNanos(principal);
-			}
-
-			@Override
-			public void sent(long bytes) {
-				SocketHandler.this.quotas.consumed(principal, bytes);
-			}
-
-		};
 	}
 
 	private void requireRights(WebSocketSession session) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.caudal.support.SecuredStackTest;
+import io.caudal.support.TestEvents;
 import io.caudal.support.TestHttp;
 import io.caudal.ws.TestSocket;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,46 @@ class QuotaTest extends SecuredStackTest {
 		}
 		assertThat(Duration.ofNanos(System.nanoTime() - started))
 			.as("about 5 KB at 1.5 KB/s cannot arrive at once").isGreaterThan(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void aStreamOverItsConsumerQuotaIsSlowedNotRefused() {
+		assertThat(this.admin.post("/topics", "{\"name\":\"q-stream\"}").status()).isEqualTo(201);
+		String records = "{\"records\":[" + String.join(",", java.util.Collections.nCopies(20,
+				"{\"value\":\"" + "s".repeat(200) + "\"}")) + "]}";
+		assertThat(this.admin.post("/topics/q-stream/records", records).status()).isEqualTo(200);
+		String key = newKey("q-stream");
+		grant("key:q-stream", "READ", "TOPIC", "LITERAL", "q-stream");
+		this.admin.put("/quotas/key:q-stream", "{\"consumer_byte_rate\":1500}");
+		Map<String, String> bearer = Map.of("Authorization", "Bearer " + key);
+		long started = System.nanoTime();
+		try (TestEvents first = TestEvents.open(port(), "/topics/q-stream/events?from=earliest", null, bearer)) {
+			assertThat(first.records(20, Duration.ofSeconds(30))).hasSize(20);
+		}
+		try (TestEvents second = TestEvents.open(port(), "/topics/q-stream/events?from=earliest", null, bearer)) {
+			assertThat(second.records(20, Duration.ofSeconds(30))).hasSize(20);
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - started))
+			.as("about 10 KB at 1.5 KB/s cannot arrive at once").isGreaterThan(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void aPrincipalHoldsAtMostItsCapOfStreams() {
+		assertThat(this.admin.post("/topics", "{\"name\":\"q-streams\"}").status()).isEqualTo(201);
+		String key = newKey("q-streams");
+		String other = newKey("q-streams-other");
+		grant("key:q-streams", "READ", "TOPIC", "LITERAL", "q-streams");
+		grant("key:q-streams-other", "READ", "TOPIC", "LITERAL", "q-streams");
+		String path = "/topics/q-streams/events";
+		try (TestEvents one = TestEvents.open(port(), path, null, Map.of("Authorization", "Bearer " + key));
+				TestEvents two = TestEvents.open(port(), path, null, Map.of("Authorization", "Bearer " + key));
+				TestEvents three = TestEvents.open(port(), path, null, Map.of("Authorization", "Bearer " + key));
+				TestEvents neighbour = TestEvents.open(port(), path, null, Map.of("Authorization", "Bearer " + other))) {
+			assertThat(one.status()).isEqualTo(200);
+			assertThat(two.status()).isEqualTo(200);
+			assertThat(three.status()).isEqualTo(429);
+			assertThat(neighbour.status()).isEqualTo(200);
+		}
 	}
 
 	@Test

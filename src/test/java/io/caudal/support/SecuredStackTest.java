@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "caudal.security.enabled=true", "caudal.security.admin-key=" + SecuredStackTest.ADMIN_KEY,
 				"caudal.security.super-users=key:operator", "caudal.security.rights-check-interval=1s",
 				"caudal.security.max-sockets-per-principal=3", "caudal.security.max-waiting-polls-per-principal=2",
+				"caudal.security.max-streams-per-principal=2",
 				"caudal.security.max-members-per-principal=3", "caudal.cors.allowed-origins=https://dashboard.example" })
 public abstract class SecuredStackTest {
 

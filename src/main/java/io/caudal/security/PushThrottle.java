@@ -1,10 +1,11 @@
-package io.caudal.ws;
+package io.caudal.security;
 
 /**
- * Slows a socket's records to its principal's consumer quota: the pump asks how long to wait before reading more,
- * and reports the bytes each frame took. A socket over its quota is not refused; it gets its records later.
+ * Slows what is pushed to a principal (socket frames, stream events) to its consumer quota: the writer asks how long
+ * to wait before reading more records, and reports the bytes each frame or event took. A push over its quota is not
+ * refused; it gets its records later.
  */
-interface PushThrottle {
+public interface PushThrottle {
 
 	/** No quota: never waits. */
 	PushThrottle NONE = new PushThrottle() {
