@@ -2,6 +2,7 @@ package io.caudal.security;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -55,10 +56,7 @@ class QuotaTest extends SecuredStackTest {
 
 	@Test
 	void theDefaultQuotaAppliesToPrincipalsWithoutTheirOwnAndConsumerBytesAreCounted() {
-		assertThat(this.admin.post("/topics", "{\"name\":\"q-consume\"}").status()).isEqualTo(201);
-		String records = "{\"records\":[" + String.join(",", java.util.Collections.nCopies(20,
-				"{\"value\":\"" + "y".repeat(200) + "\"}")) + "]}";
-		assertThat(this.admin.post("/topics/q-consume/records", records).status()).isEqualTo(200);
+		topicOfTwentyRecords("q-consume");
 		TestHttp consumer = this.anonymous.bearer(newKey("q-consumer"));
 		TestHttp exempt = this.anonymous.bearer(newKey("q-exempt"));
 		for (String principal : List.of("key:q-consumer", "key:q-exempt")) {
@@ -83,10 +81,7 @@ class QuotaTest extends SecuredStackTest {
 
 	@Test
 	void aSocketOverItsConsumerQuotaIsSlowedNotRefused() {
-		assertThat(this.admin.post("/topics", "{\"name\":\"q-socket\"}").status()).isEqualTo(201);
-		String records = "{\"records\":[" + String.join(",", java.util.Collections.nCopies(20,
-				"{\"value\":\"" + "z".repeat(200) + "\"}")) + "]}";
-		assertThat(this.admin.post("/topics/q-socket/records", records).status()).isEqualTo(200);
+		topicOfTwentyRecords("q-socket");
 		String key = newKey("q-socket");
 		grant("key:q-socket", "READ", "TOPIC", "LITERAL", "q-socket");
 		this.admin.put("/quotas/key:q-socket", "{\"consumer_byte_rate\":1500}");
@@ -110,10 +105,7 @@ class QuotaTest extends SecuredStackTest {
 
 	@Test
 	void aStreamOverItsConsumerQuotaIsSlowedNotRefused() {
-		assertThat(this.admin.post("/topics", "{\"name\":\"q-stream\"}").status()).isEqualTo(201);
-		String records = "{\"records\":[" + String.join(",", java.util.Collections.nCopies(20,
-				"{\"value\":\"" + "s".repeat(200) + "\"}")) + "]}";
-		assertThat(this.admin.post("/topics/q-stream/records", records).status()).isEqualTo(200);
+		topicOfTwentyRecords("q-stream");
 		String key = newKey("q-stream");
 		grant("key:q-stream", "READ", "TOPIC", "LITERAL", "q-stream");
 		this.admin.put("/quotas/key:q-stream", "{\"consumer_byte_rate\":1500}");
@@ -156,6 +148,14 @@ class QuotaTest extends SecuredStackTest {
 		assertThat(this.admin.put("/quotas/default", "{\"producer_byte_rate\":9223372036854775807}").status())
 			.as("more than the buckets can refill").isEqualTo(400);
 		assertThat(this.admin.get("/session").status()).isEqualTo(200);
+	}
+
+	/** A new topic holding 20 records of about 260 bytes each as encoded. */
+	private void topicOfTwentyRecords(String topic) {
+		assertThat(this.admin.post("/topics", "{\"name\":\"" + topic + "\"}").status()).isEqualTo(201);
+		String records = "{\"records\":[" + String.join(",", Collections.nCopies(20,
+				"{\"value\":\"" + "v".repeat(200) + "\"}")) + "]}";
+		assertThat(this.admin.post("/topics/" + topic + "/records", records).status()).isEqualTo(200);
 	}
 
 	private static List<Integer> statuses(TestHttp http, int calls) {
