@@ -1,7 +1,10 @@
 package io.caudal.api;
 
 import java.net.URI;
+import java.util.Map;
 
+import io.caudal.error.CaudalException;
+import io.caudal.error.ErrorCode;
 import io.caudal.security.AccessControl;
 import io.caudal.security.CallerAuthentication;
 import io.caudal.security.CaudalPrincipal;
@@ -31,6 +34,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Security")
 class SessionController {
 
+	/** Idle sessions end after 30 minutes; a minute is a fair first wait. */
+	private static final int SESSIONS_RETRY_SECONDS = 60;
+
 	private final AccessControl access;
 
 	private final SocketTickets tickets;
@@ -53,6 +59,7 @@ class SessionController {
 					+ "security off it sets nothing: every caller is trusted.")
 	@ApiResponse(responseCode = "204", description = "The session is open")
 	@ApiResponse(responseCode = "401", description = "UNAUTHENTICATED: no bearer token, or a bad one")
+	@ApiResponse(responseCode = "429", description = "RESOURCE_LIMIT: caudal.security.max-sessions sessions are alive")
 	@NeedsNoRights("any identity may open a session for itself")
 	ResponseEntity<Void> open(HttpServletRequest request, HttpServletResponse response) {
 		Authentication caller = SecurityContextHolder.getContext().getAuthentication();
@@ -61,7 +68,14 @@ class SessionController {
 			if (previous != null) {
 				previous.invalidate();
 			}
-			request.getSession(true);
+			try {
+				request.getSession(true);
+			}
+			catch (IllegalStateException full) {
+				throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "The server holds caudal.security.max-sessions "
+						+ "browser sessions; try again once some have ended.",
+						Map.of(CaudalException.RETRY_AFTER_SECONDS, SESSIONS_RETRY_SECONDS));
+			}
 			SecurityContext context = SecurityContextHolder.createEmptyContext();
 			context.setAuthentication(caller);
 			this.sessions.saveContext(context, request, response);

@@ -151,6 +151,8 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	 * (429 {@code RESOURCE_LIMIT})
 	 * @param maxWaitingPollsPerPrincipal the most long polls of one principal that may wait at once; past it a poll
 	 * answers at once
+	 * @param maxSessions the most browser sessions (POST /session) alive at once, server-wide; past it 429
+	 * {@code RESOURCE_LIMIT}. Sessions end after {@code server.servlet.session.timeout} idle (30 minutes)
 	 * @param maxMembersPerPrincipal the most HTTP group members one principal may have, over all groups; past it a
 	 * join is refused (429 {@code RESOURCE_LIMIT}). Socket members count as sockets
 	 */
@@ -160,7 +162,7 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 			@DefaultValue("10000") int maxAcls, @DefaultValue("5s") Duration rightsCheckInterval,
 			@DefaultValue("100") int maxSocketsPerPrincipal, @DefaultValue("100") int maxStreamsPerPrincipal,
 			@DefaultValue("100") int maxWaitingPollsPerPrincipal,
-			@DefaultValue("100") int maxMembersPerPrincipal) {
+			@DefaultValue("100") int maxMembersPerPrincipal, @DefaultValue("10000") int maxSessions) {
 
 		/** @param principalClaim the claim whose value names a token's principal ({@code jwt:<value>}) */
 		public record Jwt(@DefaultValue("sub") String principalClaim) {

@@ -3,9 +3,12 @@ package io.caudal.security;
 import io.caudal.config.CaudalProperties;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.catalina.session.ManagerBase;
+import org.apache.catalina.session.StandardManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -99,6 +102,20 @@ class SecurityConfiguration {
 		filter.setAuthenticationManager(CertificateIdentities::authenticate);
 		filter.setContinueFilterChainOnUnsuccessfulAuthentication(true);
 		return filter;
+	}
+
+	/**
+	 * Caps the browser sessions Tomcat keeps: each is memory until it times out, and any identity may open them.
+	 * Past the cap Tomcat refuses to create one, which {@code POST /session} answers 429.
+	 */
+	@Bean
+	TomcatContextCustomizer sessionCap(CaudalProperties properties) {
+		return context -> {
+			ManagerBase manager = (context.getManager() instanceof ManagerBase existing) ? existing
+					: new StandardManager();
+			manager.setMaxActiveSessions(properties.security().maxSessions());
+			context.setManager(manager);
+		};
 	}
 
 	/** Where POST /session keeps a browser's identity, and where every request looks for it. */

@@ -19,6 +19,8 @@ class SessionContexts extends HttpSessionSecurityContextRepository {
 
 	SessionContexts(ApiKeys keys) {
 		this.keys = keys;
+		// Only POST /session makes a session; without this, Spring Security would make one for every bearer call.
+		setAllowSessionCreation(false);
 	}
 
 	@Override
