@@ -1,6 +1,8 @@
 package io.caudal.security;
 
+import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,6 +20,9 @@ class AccessInterceptor implements HandlerInterceptor {
 
 	private final AccessControl access;
 
+	/** Each handler's rights, read once: the reflective lookup copies its array on every call. */
+	private final Map<Method, Requires[]> rules = new ConcurrentHashMap<>();
+
 	AccessInterceptor(AccessControl access) {
 		this.access = access;
 	}
@@ -27,7 +32,8 @@ class AccessInterceptor implements HandlerInterceptor {
 		if (request.getDispatcherType() == DispatcherType.ASYNC || !(handler instanceof HandlerMethod method)) {
 			return true;
 		}
-		Requires[] rights = method.getMethod().getAnnotationsByType(Requires.class);
+		Requires[] rights = this.rules.computeIfAbsent(method.getMethod(),
+				declared -> declared.getAnnotationsByType(Requires.class));
 		if (rights.length == 0) {
 			return true;
 		}
