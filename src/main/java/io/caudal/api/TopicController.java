@@ -60,7 +60,8 @@ class TopicController {
 			this.access.require(AclOperation.CREATE, ResourceType.TOPIC, request.name());
 		}
 		int partitions = (request.partitions() != null) ? request.partitions() : 1;
-		var description = TopicResponses.Description.of(this.topics.create(request.name(), partitions, request.config()));
+		var description = TopicResponses.Description.of(this.topics.create(request.name(), partitions,
+				request.replicationFactor(), request.config()));
 		return ResponseEntity.created(URI.create("/topics/" + request.name())).body(description);
 	}
 

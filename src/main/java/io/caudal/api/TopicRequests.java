@@ -11,11 +11,14 @@ final class TopicRequests {
 	}
 
 	@Schema(description = "A new topic", example = """
-			{"name":"orders","partitions":3,"config":{"retention.ms":604800000}}""")
+			{"name":"orders","partitions":3,"replicationFactor":1,"config":{"retention.ms":604800000}}""")
 	record Create(@Schema(description = "1-249 characters of [a-zA-Z0-9._-], not '.' or '..'",
 			requiredMode = Schema.RequiredMode.REQUIRED, pattern = ApiDocumentCustomizer.NAME_PATTERN) String name,
 			@Schema(description = "Partition count, 1 to the server maximum; default 1", minimum = "1")
 			Integer partitions,
+			@Schema(description = "Copies of each partition. The file engine keeps one (any other value is "
+					+ "refused); on a Kafka cluster, 1 to the number of brokers, default the cluster's "
+					+ "default.replication.factor", minimum = "1", maximum = "32767") Integer replicationFactor,
 			@Schema(description = "Kafka-named settings: retention.ms, retention.bytes, segment.bytes, "
 					+ "max.message.bytes, flush.ms, cleanup.policy, index.interval.bytes") Map<String, Object> config) {
 	}

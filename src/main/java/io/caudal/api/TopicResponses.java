@@ -25,14 +25,17 @@ final class TopicResponses {
 	}
 
 	@Schema(example = """
-			{"name":"orders","partitions":1,"config":{"cleanup.policy":"delete","flush.ms":0,"index.interval.bytes":4096,\
+			{"name":"orders","partitions":1,"replicationFactor":1,"config":{"cleanup.policy":"delete","flush.ms":0,"index.interval.bytes":4096,\
 			"max.message.bytes":1048588,"retention.bytes":-1,"retention.ms":604800000,"segment.bytes":1073741824},\
 			"partitionInfo":[{"partition":0,"startOffset":0,"endOffset":42,"sizeBytes":5130}]}""")
-	record Description(String name, int partitions, Map<String, Object> config, List<PartitionInfo> partitionInfo) {
+	record Description(String name, int partitions,
+			@Schema(description = "Copies of each partition: 1 on the file engine") int replicationFactor,
+			Map<String, Object> config, List<PartitionInfo> partitionInfo) {
 
 		static Description of(TopicDescription description) {
 			Topic topic = description.topic();
-			return new Description(topic.name(), topic.partitions(), topic.config().effective(),
+			return new Description(topic.name(), topic.partitions(), topic.replicationFactor(),
+					topic.config().effective(),
 					description.partitions().stream().map(PartitionInfo::of).toList());
 		}
 

@@ -100,6 +100,16 @@ public class FileStorage implements Storage {
 		logger.info("Opened {} topics from {}.", this.topics.size(), this.dataDir);
 	}
 
+	/** One copy: a partition lives in one directory of one server. */
+	@Override
+	public int replicationFactor(Integer requested) {
+		if (requested != null && requested != 1) {
+			throw new CaudalException(ErrorCode.INVALID_REQUEST, "The file engine keeps one copy of each partition, "
+					+ "so replicationFactor must be 1, not " + requested + "; copies need caudal.storage=kafka.");
+		}
+		return 1;
+	}
+
 	@Override
 	public List<Topic> topics() {
 		return this.topics.values().stream().map(TopicLogs::topic).sorted(Comparator.comparing(Topic::name)).toList();

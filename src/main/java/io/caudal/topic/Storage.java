@@ -26,6 +26,13 @@ public interface Storage extends AutoCloseable {
 	/** Loads what the storage holds; called once, before anything else. */
 	void open();
 
+	/**
+	 * The replication factor a new topic gets.
+	 * @param requested what the client asked for; null for the engine's default
+	 * @throws CaudalException {@link ErrorCode#INVALID_REQUEST} when this engine cannot keep that many copies
+	 */
+	int replicationFactor(Integer requested);
+
 	/** Every topic, sorted by name. */
 	List<Topic> topics();
 

@@ -48,17 +48,20 @@ public class TopicService {
 
 	/**
 	 * Creates a topic with empty partitions.
-	 * @throws CaudalException on a bad name, count or config, or when the topic exists
+	 * @param replicationFactor copies of each partition; null for the engine's default
+	 * @throws CaudalException on a bad name, count, replication factor or config, or when the topic exists
 	 */
-	public TopicDescription create(String name, int partitions, Map<String, Object> config) {
+	public TopicDescription create(String name, int partitions, Integer replicationFactor, Map<String, Object> config) {
 		TopicName.validate(name);
 		checkPartitionCount(partitions);
+		int copies = this.storage.replicationFactor(replicationFactor);
 		TopicConfig topicConfig = TopicConfig.empty().with(config);
 		synchronized (this.changeLock) {
 			checkRoomFor(partitions);
-			this.storage.createTopic(new Topic(name, partitions, topicConfig));
+			this.storage.createTopic(new Topic(name, partitions, copies, topicConfig));
 		}
-		logger.info("Created topic {} with {} partitions and config {}.", name, partitions, topicConfig);
+		logger.info("Created topic {} with {} partitions, {} copies of each and config {}.", name, partitions, copies,
+				topicConfig);
 		return describe(name);
 	}
 

@@ -98,6 +98,22 @@ class TopicApiTest extends FullStackTest {
 		assertThat(DATA_DIR.resolve("badconfig-0")).doesNotExist();
 	}
 
+	@Test
+	void theFileEngineKeepsOneCopyAndRefusesMore() {
+		Response one = this.http.post("/topics", "{\"name\":\"one-copy\",\"replicationFactor\":1}");
+		assertThat(one.status()).as(one.toString()).isEqualTo(201);
+		assertThat(one.json().get("replicationFactor").asInt()).isEqualTo(1);
+		assertThat(this.http.get("/topics/one-copy").json().get("replicationFactor").asInt()).isEqualTo(1);
+		for (int copies : new int[] { 0, 3 }) {
+			Response more = this.http.post("/topics", "{\"name\":\"copies\",\"replicationFactor\":" + copies + "}");
+			assertThat(more.status()).as(more.toString()).isEqualTo(400);
+			assertThat(more.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
+			assertThat(more.json().get("detail").asString()).contains("replicationFactor must be 1");
+		}
+		assertThat(this.http.get("/topics/copies").status()).isEqualTo(404);
+		assertThat(DATA_DIR.resolve("copies-0")).doesNotExist();
+	}
+
 	@ParameterizedTest
 	@ValueSource(ints = { 0, -1, 1001 })
 	void partitionCountOutsideTheLimitsIsRefused(int partitions) {

@@ -29,6 +29,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -57,26 +58,27 @@ class TopicControllerTest {
 
 	@Test
 	void createAnswers201WithLocationAndDescription() throws Exception {
-		given(this.topics.create(eq("orders"), eq(2), any())).willReturn(ORDERS);
+		given(this.topics.create(eq("orders"), eq(2), eq(3), any())).willReturn(ORDERS);
 		this.mvc.perform(post("/topics").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"name\":\"orders\",\"partitions\":2,\"config\":{\"retention.ms\":1000}}"))
+			.content("{\"name\":\"orders\",\"partitions\":2,\"replicationFactor\":3,\"config\":{\"retention.ms\":1000}}"))
 			.andExpect(status().isCreated())
 			.andExpect(header().string("Location", "/topics/orders"))
 			.andExpect(jsonPath("$.name").value("orders"))
 			.andExpect(jsonPath("$.partitions").value(2))
+			.andExpect(jsonPath("$.replicationFactor").value(1))
 			.andExpect(jsonPath("$.config['cleanup.policy']").value("delete"))
 			.andExpect(jsonPath("$.partitionInfo[0].endOffset").value(42))
 			.andExpect(jsonPath("$.partitionInfo[1].startOffset").value(3))
 			.andExpect(jsonPath("$.partitionInfo[1].sizeBytes").value(900));
-		verify(this.topics).create("orders", 2, Map.of("retention.ms", 1000));
+		verify(this.topics).create("orders", 2, 3, Map.of("retention.ms", 1000));
 	}
 
 	@Test
 	void createDefaultsToOnePartition() throws Exception {
-		given(this.topics.create(eq("orders"), eq(1), any())).willReturn(ORDERS);
+		given(this.topics.create(eq("orders"), eq(1), isNull(), any())).willReturn(ORDERS);
 		this.mvc.perform(post("/topics").contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"orders\"}"))
 			.andExpect(status().isCreated());
-		verify(this.topics).create("orders", 1, null);
+		verify(this.topics).create("orders", 1, null, null);
 	}
 
 	@ParameterizedTest
@@ -93,7 +95,7 @@ class TopicControllerTest {
 			.andExpect(jsonPath("$.status").value(400))
 			.andExpect(jsonPath("$.title").value("Invalid request"))
 			.andExpect(jsonPath("$.detail").isNotEmpty());
-		verify(this.topics, never()).create(any(), anyInt(), any());
+		verify(this.topics, never()).create(any(), anyInt(), any(), any());
 	}
 
 	@Test
@@ -112,7 +114,7 @@ class TopicControllerTest {
 
 	@Test
 	void serviceErrorsBecomeProblemsWithTheirCode() throws Exception {
-		given(this.topics.create(eq("orders"), anyInt(), any()))
+		given(this.topics.create(eq("orders"), anyInt(), any(), any()))
 			.willThrow(new CaudalException(ErrorCode.TOPIC_EXISTS, "Topic 'orders' already exists."));
 		this.mvc.perform(post("/topics").contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"orders\"}"))
 			.andExpect(status().isConflict())

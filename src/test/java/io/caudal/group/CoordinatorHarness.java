@@ -52,7 +52,7 @@ public final class CoordinatorHarness implements AutoCloseable {
 	}
 
 	public void createTopic(String name, int partitions) {
-		this.topics.create(name, partitions, Map.of());
+		this.topics.create(name, partitions, null, Map.of());
 	}
 
 	/** Appends {@code count} records to a partition; their values are their offsets' order in this call. */

@@ -64,7 +64,7 @@ public final class StorageHarness implements AutoCloseable {
 	}
 
 	public void createTopic(String name, int partitions) {
-		this.topics.create(name, partitions, Map.of());
+		this.topics.create(name, partitions, null, Map.of());
 	}
 
 	/** Appends one batch of records with the given values, each UTF-8, no key, stamped with the clock. */
