@@ -1,14 +1,16 @@
 package io.caudal.log;
 
+import io.caudal.support.ChildClasspath;
+import io.caudal.support.ProcessResult;
 import io.caudal.time.Time;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -27,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * batches they point to.
  * <p>
  * The tool runs in a separate JVM, since its dependencies clash with Caudal's. Its classpath is resolved by Maven
- * from {@code src/test/resources/kafka-tools/pom.xml} (downloaded on first use); if it cannot be resolved, the
- * test fails.
+ * from {@code src/test/resources/kafka-tools/pom.xml} (downloaded on first use, then kept in
+ * {@code target/kafka-tools.classpath}: see {@link ChildClasspath}); if it cannot be resolved, the test fails.
  */
 class DumpLogSegmentsTest {
 
@@ -213,15 +215,16 @@ class DumpLogSegmentsTest {
 	 */
 	private Map<String, List<String>> dumpLogSegments(List<Path> files, List<Long> baseOffsets) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessResult dump = run("DumpLogSegments", 120,
+		ProcessResult dump = ProcessResult.run("DumpLogSegments", Duration.ofSeconds(120),
 				List.of(java, "-Dfile.encoding=UTF-8", "-cp", toolClasspath(), TOOL, "--deep-iteration",
 						"--print-data-log", "--files",
-						files.stream().map(Path::toString).collect(Collectors.joining(","))));
-		assertThat(dump.status).as("DumpLogSegments exit status; stderr:%n%s", dump.stderr).isZero();
+						files.stream().map(Path::toString).collect(Collectors.joining(","))),
+				this.tmp);
+		assertThat(dump.status()).as("DumpLogSegments exit status; stderr:%n%s", dump.stderr()).isZero();
 
 		List<String> problems = new ArrayList<>();
 		String file = null;
-		for (String line : dump.stderr.lines().toList()) {
+		for (String line : dump.stderr().lines().toList()) {
 			if (line.startsWith("SLF4J: ")) {
 				continue;
 			}
@@ -243,7 +246,7 @@ class DumpLogSegmentsTest {
 
 		Map<String, List<String>> dumped = new LinkedHashMap<>();
 		List<String> section = null;
-		for (String line : dump.stdout.lines().toList()) {
+		for (String line : dump.stdout().lines().toList()) {
 			if (line.startsWith("Dumping ")) {
 				section = new ArrayList<>();
 				dumped.put(line.substring("Dumping ".length()), section);
@@ -256,44 +259,11 @@ class DumpLogSegmentsTest {
 		return dumped;
 	}
 
-	/** Resolves kafka-tools and its dependencies with the project's Maven wrapper. */
-	private String toolClasspath() throws Exception {
-		Path basedir = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-		boolean windows = System.getProperty("os.name").startsWith("Windows");
-		Path classpathFile = this.tmp.resolve("kafka-tools.classpath");
-		List<String> command = new ArrayList<>(List.of(basedir.resolve(windows ? "mvnw.cmd" : "mvnw").toString(),
-				"-q", "-B", "-f", basedir.resolve("src/test/resources/kafka-tools/pom.xml").toString(),
-				"dependency:build-classpath", "-Dmdep.outputFile=" + classpathFile));
-		String repository = System.getProperty("maven.repo.local");
-		if (repository != null) {
-			command.add("-Dmaven.repo.local=" + repository);
-		}
-		ProcessResult maven = run("mvnw dependency:build-classpath", 300, command);
-		assertThat(maven.status)
-			.as("Resolving kafka-tools 4.3.1 failed; output:%n%s%n%s", maven.stdout, maven.stderr)
-			.isZero();
-		String classpath = Files.readString(classpathFile).strip();
+	/** Kafka-tools and its dependencies, resolved by Maven. */
+	private static String toolClasspath() throws Exception {
+		String classpath = ChildClasspath.resolve("kafka-tools");
 		assertThat(classpath).as("kafka-tools classpath").contains("kafka-tools-4.3.1.jar");
 		return classpath;
-	}
-
-	private ProcessResult run(String name, long timeoutSeconds, List<String> command) throws Exception {
-		Path stdout = Files.createTempFile(this.tmp, "stdout", ".txt");
-		Path stderr = Files.createTempFile(this.tmp, "stderr", ".txt");
-		ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile())
-			.redirectError(stderr.toFile());
-		builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-		Process process = builder.start();
-		try {
-			assertThat(process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
-				.as("%s finished within %d s: %s", name, timeoutSeconds, command)
-				.isTrue();
-		}
-		finally {
-			process.destroyForcibly();
-		}
-		return new ProcessResult(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
-				Files.readString(stderr, StandardCharsets.UTF_8));
 	}
 
 	/**
@@ -303,16 +273,6 @@ class DumpLogSegmentsTest {
 	 * @param records the records, in order
 	 */
 	private record WrittenBatch(AppendResult result, List<LogRecord> records) {
-	}
-
-	/**
-	 * What a finished child process left.
-	 *
-	 * @param status its exit status
-	 * @param stdout its standard output
-	 * @param stderr its standard error
-	 */
-	private record ProcessResult(int status, String stdout, String stderr) {
 	}
 
 }
