@@ -1,6 +1,7 @@
 package io.caudal.offset;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * zombie's commit either ran while it still owned the partition or sees it gone and writes
  * nothing. Membership changes take member rows before partition rows, the same order, so the two
  * cannot deadlock. SQL is portable (H2, PostgreSQL): an upsert is an UPDATE and, when it matched
- * no row, an INSERT.
+ * no row, an INSERT; text that reaches an answer (a member's topics) is sorted in Java, not by the
+ * database, whose order of text follows its collation.
  *
  * <p>
  * Thread-safe: it keeps no state of its own.
@@ -153,11 +155,12 @@ public class JdbcOffsetStore implements OffsetStore {
 				generations.put(rs.getString(1), rs.getInt(2));
 			});
 		Map<String, Map<String, List<String>>> topics = new HashMap<>();
-		this.jdbc.sql("SELECT group_id, member_id, topic FROM group_member_topics ORDER BY topic").query(rs -> {
+		this.jdbc.sql("SELECT group_id, member_id, topic FROM group_member_topics").query(rs -> {
 			topics.computeIfAbsent(rs.getString(1), group -> new HashMap<>())
 				.computeIfAbsent(rs.getString(2), member -> new ArrayList<>())
 				.add(rs.getString(3));
 		});
+		topics.values().forEach(byMember -> byMember.values().forEach(Collections::sort));
 		Map<String, List<StoredMember>> members = new HashMap<>();
 		this.jdbc.sql("SELECT group_id, member_id, instance_id, transport, session_timeout_ms, assignor,"
 				+ " auto_offset_reset, join_order, generation, rebalance_timeout_ms FROM group_members"

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -116,9 +117,12 @@ public class ApiKeys {
 			.update();
 	}
 
-	/** Every key principal, sorted by name. */
+	/**
+	 * Every key principal, sorted by name: in Java, since the database's order of text follows its collation
+	 * (PostgreSQL's, its locale), and the answer must not depend on the database.
+	 */
 	public List<String> principals() {
-		return this.jdbc.sql("SELECT name FROM principals ORDER BY name").query(String.class).list();
+		return this.jdbc.sql("SELECT name FROM principals").query(String.class).list().stream().sorted().toList();
 	}
 
 	/**
@@ -150,13 +154,16 @@ public class ApiKeys {
 		return new NewKey(stored.id(), key, stored.createdAt());
 	}
 
-	/** A principal's keys, oldest first, without the keys themselves. */
+	/** A principal's keys, oldest first (then by id, sorted in Java as {@link #principals} are), without the keys. */
 	public List<KeyInfo> keys(String principal) {
 		requirePrincipal(principal);
-		return this.jdbc.sql("SELECT id, created_at FROM api_keys WHERE principal = ? ORDER BY created_at, id")
+		return this.jdbc.sql("SELECT id, created_at FROM api_keys WHERE principal = ?")
 			.param(principal)
 			.query((rs, row) -> new KeyInfo(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("created_at"))))
-			.list();
+			.list()
+			.stream()
+			.sorted(Comparator.comparing(KeyInfo::createdAt).thenComparing(KeyInfo::id))
+			.toList();
 	}
 
 	/**
