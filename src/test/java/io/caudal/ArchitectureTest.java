@@ -36,6 +36,21 @@ class ArchitectureTest {
 		.because("every read, write and wait goes through topic/");
 
 	@ArchTest
+	static final ArchRule onlyTheWiringSeesTheKafkaEngine = noClasses().that()
+		.resideOutsideOfPackages("io.caudal.kafka..", "io.caudal.config..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAPackage("io.caudal.kafka..")
+		.because("the Kafka engine sits behind the storage interface as the file engine does");
+
+	@ArchTest
+	static final ArchRule theEnginesDoNotShareCode = noClasses().that()
+		.resideInAPackage("io.caudal.kafka..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAPackage("io.caudal.log..");
+
+	@ArchTest
 	static final ArchRule offsetsDoNotKnowTheCoordinator = noClasses().that()
 		.resideInAPackage("io.caudal.offset..")
 		.should()
@@ -64,6 +79,7 @@ class ArchitectureTest {
 	static void theRulesSeeTheWholeApplication(JavaClasses classes) {
 		assertThat(classes.containPackage("io.caudal.log")).isTrue();
 		assertThat(classes.containPackage("io.caudal.ws")).isTrue();
+		assertThat(classes.containPackage("io.caudal.kafka")).isTrue();
 	}
 
 }

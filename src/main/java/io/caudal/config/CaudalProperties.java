@@ -12,7 +12,8 @@ import org.springframework.util.unit.DataSize;
  * Caudal's settings, prefix {@code caudal}; the README's settings table lists each with its
  * default and unit.
  *
- * @param storage where records live: {@code files} (the default) in {@code dataDir}
+ * @param storage where records live: {@code files} (the default) in {@code dataDir}, or {@code kafka} in the Kafka
+ * cluster that {@code spring.kafka.*} names
  * @param dataDir where partitions and, by default, the H2 database live
  * @param maxPartitions the most partitions one topic may have
  * @param maxPartitionsTotal the most partitions of all topics together
@@ -28,6 +29,7 @@ import org.springframework.util.unit.DataSize;
  * @param sse the limits of the event streams
  * @param idempotency how long and how many retry-safe produce keys are remembered
  * @param security who may call, and what each caller may do
+ * @param kafka how the Kafka engine uses its cluster
  */
 @ConfigurationProperties("caudal")
 public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @DefaultValue("./data") Path dataDir,
@@ -37,13 +39,16 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 		@DefaultValue("1m") Duration retentionCheckInterval,
 		@DefaultValue Produce produce, @DefaultValue Fetch fetch, @DefaultValue Cors cors,
 		@DefaultValue Websocket websocket, @DefaultValue Sse sse, @DefaultValue Idempotency idempotency,
-		@DefaultValue Security security) {
+		@DefaultValue Security security, @DefaultValue Kafka kafka) {
 
 	/** The storage engines {@code caudal.storage} may name. */
 	public enum StorageEngine {
 
 		/** Partitions as segment files under {@code caudal.data-dir}, topic metadata in the database. */
-		FILES
+		FILES,
+
+		/** Topics and records in an Apache Kafka cluster. */
+		KAFKA
 
 	}
 
@@ -54,6 +59,18 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	 * {@code RESOURCE_LIMIT}). Default: an eighth of the heap
 	 */
 	public record Produce(DataSize maxBufferedBytes) {
+	}
+
+	/**
+	 * The Kafka engine ({@code caudal.storage=kafka}); the cluster and its security are Spring Boot's
+	 * {@code spring.kafka.bootstrap-servers}, {@code spring.kafka.security.protocol} and
+	 * {@code spring.kafka.properties.*}.
+	 * @param readers consumers this node reads partitions with; reads beyond them wait their turn
+	 * @param timeout how long a call to the cluster may take before the request is answered 503
+	 * @param topicRefresh how often this node reads the cluster's topics again, to see changes made elsewhere
+	 */
+	public record Kafka(@DefaultValue("4") int readers, @DefaultValue("10s") Duration timeout,
+			@DefaultValue("10s") Duration topicRefresh) {
 	}
 
 	/**

@@ -110,6 +110,13 @@ public class FileStorage implements Storage {
 		return 1;
 	}
 
+	private static void refuseCopies(TopicConfig config) {
+		if (config.minInsyncReplicas() != 1) {
+			throw new CaudalException(ErrorCode.INVALID_CONFIG, "The file engine keeps one copy of each partition, so "
+					+ "min.insync.replicas must be 1, not " + config.minInsyncReplicas() + ".");
+		}
+	}
+
 	@Override
 	public List<Topic> topics() {
 		return this.topics.values().stream().map(TopicLogs::topic).sorted(Comparator.comparing(Topic::name)).toList();
@@ -122,6 +129,7 @@ public class FileStorage implements Storage {
 
 	@Override
 	public void createTopic(Topic topic) {
+		refuseCopies(topic.config());
 		synchronized (this.adminLock) {
 			if (this.topics.containsKey(topic.name())) {
 				throw new CaudalException(ErrorCode.TOPIC_EXISTS, "Topic '" + topic.name() + "' already exists.");
@@ -137,6 +145,7 @@ public class FileStorage implements Storage {
 
 	@Override
 	public void updateTopic(Topic topic) {
+		refuseCopies(topic.config());
 		synchronized (this.adminLock) {
 			TopicLogs current = topicLogs(topic.name());
 			for (int partition = current.logs().size(); partition < topic.partitions(); partition++) {

@@ -36,6 +36,8 @@ public final class TopicConfig {
 
 	public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
 
+	public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+
 	/** Kafka 4's floor for {@code segment.bytes}: smaller segments would cost a file per few records. */
 	static final int MIN_SEGMENT_BYTES = 1024 * 1024;
 
@@ -50,7 +52,10 @@ public final class TopicConfig {
 	/** Every key Caudal understands, with its default; ranges are checked in {@link #parse}. */
 	private static final Map<String, Object> DEFAULT_VALUES = orderedDefaults();
 
-	private static final TopicConfig EMPTY = new TopicConfig(Map.of());
+	private static final TopicConfig EMPTY = new TopicConfig(DEFAULT_VALUES, Map.of());
+
+	/** The settings in force where the topic sets none: Caudal's, or those its engine reported. */
+	private final Map<String, Object> defaults;
 
 	private final Map<String, String> overrides;
 
@@ -59,9 +64,10 @@ public final class TopicConfig {
 
 	private final LogConfig logConfig;
 
-	private TopicConfig(Map<String, String> overrides) {
+	private TopicConfig(Map<String, Object> defaults, Map<String, String> overrides) {
+		this.defaults = defaults;
 		this.overrides = Collections.unmodifiableMap(new TreeMap<>(overrides));
-		Map<String, Object> effective = new LinkedHashMap<>(DEFAULT_VALUES);
+		Map<String, Object> effective = new LinkedHashMap<>(defaults);
 		this.overrides.forEach((key, value) -> effective.put(key,
 				(DEFAULT_VALUES.get(key) instanceof String) ? value : Long.parseLong(value)));
 		this.effective = Collections.unmodifiableMap(effective);
@@ -79,7 +85,31 @@ public final class TopicConfig {
 	 * @param stored key to value, as {@link #overrides()} returned them
 	 */
 	static TopicConfig fromStored(Map<String, String> stored) {
-		return new TopicConfig(stored);
+		return new TopicConfig(DEFAULT_VALUES, stored);
+	}
+
+	/**
+	 * The configuration of a topic whose engine keeps the settings (a Kafka cluster): what it reports in force, of
+	 * the keys Caudal knows, over Caudal's defaults for the rest. Values the engine allows and Caudal would not set
+	 * (a compacted topic made by other tools) are shown as they are.
+	 * @param inForce every setting the engine reports in force, by Kafka's names
+	 * @param explicit the keys set for this topic alone
+	 */
+	public static TopicConfig reportedByEngine(Map<String, String> inForce, Map<String, String> explicit) {
+		Map<String, Object> defaults = new LinkedHashMap<>(DEFAULT_VALUES);
+		Map<String, String> overrides = new TreeMap<>();
+		inForce.forEach((key, value) -> {
+			Object known = DEFAULT_VALUES.get(key);
+			boolean readable = (known instanceof String && value != null)
+					|| (known != null && value != null && value.matches("-?[0-9]{1,19}"));
+			if (readable) {
+				defaults.put(key, (known instanceof String) ? value : Long.parseLong(value));
+				if (explicit.containsKey(key)) {
+					overrides.put(key, value);
+				}
+			}
+		});
+		return new TopicConfig(Collections.unmodifiableMap(defaults), overrides);
 	}
 
 	/**
@@ -95,7 +125,7 @@ public final class TopicConfig {
 		}
 		Map<String, String> merged = new TreeMap<>(this.overrides);
 		settings.forEach((key, value) -> merged.put(key, parse(key, value)));
-		return new TopicConfig(merged);
+		return new TopicConfig(this.defaults, merged);
 	}
 
 	/** The keys set explicitly for this topic, as stored. */
@@ -123,6 +153,11 @@ public final class TopicConfig {
 		return longValue(MESSAGE_TIMESTAMP_AFTER_MAX_MS);
 	}
 
+	/** How many copies must have a record before a write of it is acknowledged ({@code min.insync.replicas}). */
+	public int minInsyncReplicas() {
+		return intValue(MIN_INSYNC_REPLICAS);
+	}
+
 	private long longValue(String key) {
 		return ((Number) this.effective.get(key)).longValue();
 	}
@@ -141,6 +176,7 @@ public final class TopicConfig {
 			case MESSAGE_TIMESTAMP_BEFORE_MAX_MS, MESSAGE_TIMESTAMP_AFTER_MAX_MS -> String.valueOf(wholeNumber(key,
 					value, 0, Long.MAX_VALUE));
 			case MAX_MESSAGE_BYTES -> String.valueOf(wholeNumber(key, value, 1, Integer.MAX_VALUE));
+			case MIN_INSYNC_REPLICAS -> String.valueOf(wholeNumber(key, value, 1, Short.MAX_VALUE));
 			case INDEX_INTERVAL_BYTES -> String.valueOf(wholeNumber(key, value, 1, Integer.MAX_VALUE));
 			case CLEANUP_POLICY -> cleanupPolicy(value);
 			default -> throw new CaudalException(ErrorCode.INVALID_CONFIG, "Unknown configuration key '" + key
@@ -190,6 +226,7 @@ public final class TopicConfig {
 		defaults.put(MAX_MESSAGE_BYTES, (long) DEFAULTS.maxMessageBytes());
 		defaults.put(MESSAGE_TIMESTAMP_AFTER_MAX_MS, DEFAULT_TIMESTAMP_AFTER_MAX_MS);
 		defaults.put(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Long.MAX_VALUE);
+		defaults.put(MIN_INSYNC_REPLICAS, 1L);
 		defaults.put(RETENTION_BYTES, DEFAULTS.retentionBytes());
 		defaults.put(RETENTION_MS, DEFAULTS.retentionMs());
 		defaults.put(SEGMENT_BYTES, (long) DEFAULTS.segmentBytes());

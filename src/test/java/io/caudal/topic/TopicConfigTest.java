@@ -31,6 +31,24 @@ class TopicConfigTest {
 	}
 
 	@Test
+	void anEnginesSettingsStandInForCaudalsDefaults() {
+		TopicConfig config = TopicConfig.reportedByEngine(Map.of("flush.ms", "9223372036854775807",
+				"min.insync.replicas", "2", "retention.ms", "1000", "cleanup.policy", "compact",
+				"compression.type", "producer", "max.message.bytes", "not a number"), Map.of("retention.ms", "1000"));
+		assertThat(config.effective()).containsEntry("flush.ms", Long.MAX_VALUE)
+			.containsEntry("min.insync.replicas", 2L)
+			.containsEntry("retention.ms", 1000L)
+			.containsEntry("cleanup.policy", "compact")
+			.containsEntry("max.message.bytes", 1048588L)
+			.doesNotContainKey("compression.type");
+		assertThat(config.overrides()).containsExactly(Map.entry("retention.ms", "1000"));
+		assertThat(config.minInsyncReplicas()).isEqualTo(2);
+		TopicConfig changed = config.with(Map.of("segment.bytes", 2097152));
+		assertThat(changed.effective()).containsEntry("flush.ms", Long.MAX_VALUE).containsEntry("segment.bytes", 2097152L);
+		assertThat(changed.overrides()).containsOnlyKeys("retention.ms", "segment.bytes");
+	}
+
+	@Test
 	void defaultsMatchTheEngine() {
 		assertThat(TopicConfig.empty().logConfig()).isEqualTo(LogConfig.defaults());
 	}

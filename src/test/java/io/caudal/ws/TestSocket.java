@@ -102,7 +102,7 @@ public final class TestSocket implements AutoCloseable {
 	}
 
 	/** Waits until at least {@code count} records arrived and returns them all. */
-	List<JsonNode> awaitRecords(int count) {
+	public List<JsonNode> awaitRecords(int count) {
 		await().atMost(Duration.ofSeconds(10)).until(() -> records().size() >= count);
 		return records();
 	}
