@@ -107,8 +107,9 @@ public class AuthenticationBenchmark {
 		ApplicationEventPublisher events = (event) -> {
 		};
 
-		ApiKeys apiKeys = new ApiKeys(this.jdbc, properties, events);
-		AclStore acls = new AclStore(this.jdbc, properties, events);
+		SecurityChanges changes = new SecurityChanges(this.jdbc, events, properties);
+		ApiKeys apiKeys = new ApiKeys(this.jdbc, properties, events, changes);
+		AclStore acls = new AclStore(this.jdbc, properties, events, changes);
 		String[] made = new String[PRINCIPALS];
 		for (int p = 0; p < PRINCIPALS; p++) {
 			String name = "svc-%02d".formatted(p);

@@ -170,6 +170,8 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	 * answers at once
 	 * @param maxSessions the most browser sessions (POST /session) alive at once, server-wide; past it 429
 	 * {@code RESOURCE_LIMIT}. Sessions end after {@code server.servlet.session.timeout} idle (30 minutes)
+	 * @param syncInterval how often a node looks in the database for keys, ACLs and quotas changed by other nodes
+	 * sharing it
 	 * @param maxMembersPerPrincipal the most HTTP group members one principal may have, over all groups; past it a
 	 * join is refused (429 {@code RESOURCE_LIMIT}). Socket members count as sockets
 	 */
@@ -179,7 +181,8 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 			@DefaultValue("10000") int maxAcls, @DefaultValue("5s") Duration rightsCheckInterval,
 			@DefaultValue("100") int maxSocketsPerPrincipal, @DefaultValue("100") int maxStreamsPerPrincipal,
 			@DefaultValue("100") int maxWaitingPollsPerPrincipal,
-			@DefaultValue("100") int maxMembersPerPrincipal, @DefaultValue("10000") int maxSessions) {
+			@DefaultValue("100") int maxMembersPerPrincipal, @DefaultValue("10000") int maxSessions,
+			@DefaultValue("2s") Duration syncInterval) {
 
 		/** @param principalClaim the claim whose value names a token's principal ({@code jwt:<value>}) */
 		public record Jwt(@DefaultValue("sub") String principalClaim) {

@@ -11,6 +11,7 @@ import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -35,11 +36,15 @@ public class AclStore {
 
 	private final ApplicationEventPublisher events;
 
+	private final SecurityChanges changes;
+
 	private volatile Map<CaudalPrincipal, List<AclBinding>> byPrincipal;
 
-	AclStore(JdbcClient jdbc, CaudalProperties properties, ApplicationEventPublisher events) {
+	AclStore(JdbcClient jdbc, CaudalProperties properties, ApplicationEventPublisher events,
+			SecurityChanges changes) {
 		this.jdbc = jdbc;
 		this.events = events;
+		this.changes = changes;
 		this.maxAcls = properties.security().maxAcls();
 		reload();
 	}
@@ -65,6 +70,7 @@ public class AclStore {
 				+ "VALUES (?, ?, ?, ?, ?, ?)")
 			.params(columns(acl))
 			.update();
+		this.changes.record();
 		reload();
 		this.events.publishEvent(new AclsChanged());
 	}
@@ -83,9 +89,20 @@ public class AclStore {
 				.params(columns(acl))
 				.update();
 		}
+		this.changes.record();
 		reload();
 		this.events.publishEvent(new AclsChanged());
 		return deleted;
+	}
+
+	/** Takes in ACLs changed by other nodes; connections that lose their rights here close. */
+	@EventListener
+	synchronized void reload(SecurityChanges.Reload event) {
+		Map<CaudalPrincipal, List<AclBinding>> before = this.byPrincipal;
+		reload();
+		if (!before.equals(this.byPrincipal)) {
+			this.events.publishEvent(new AclsChanged());
+		}
 	}
 
 	/** An ACL's columns, in the order of the table and of every statement here. */

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import io.caudal.error.ErrorCode;
 import io.caudal.topic.TopicName;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -51,19 +53,19 @@ public class ApiKeys {
 
 	private final ApplicationEventPublisher events;
 
+	private final SecurityChanges changes;
+
 	private final Map<String, StoredKey> byHash = new ConcurrentHashMap<>();
 
 	private final Set<String> activeIds = ConcurrentHashMap.newKeySet();
 
-	public ApiKeys(JdbcClient jdbc, CaudalProperties properties, ApplicationEventPublisher events) {
+	public ApiKeys(JdbcClient jdbc, CaudalProperties properties, ApplicationEventPublisher events,
+			SecurityChanges changes) {
 		this.jdbc = jdbc;
 		this.events = events;
+		this.changes = changes;
 		this.settings = properties.security();
-		this.jdbc.sql("SELECT id, principal, key_hash, created_at FROM api_keys")
-			.query((rs, row) -> new StoredKey(rs.getString("id"), rs.getString("principal"), rs.getString("key_hash"),
-					Instant.ofEpochMilli(rs.getLong("created_at"))))
-			.list()
-			.forEach(this::add);
+		stored().forEach(this::add);
 		String adminKey = this.settings.adminKey();
 		if (adminKey != null && !adminKey.isBlank()) {
 			if (!adminKey.startsWith(PREFIX) || adminKey.length() < MIN_ADMIN_KEY_LENGTH) {
@@ -150,6 +152,7 @@ public class ApiKeys {
 		this.jdbc.sql("INSERT INTO api_keys (id, principal, key_hash, created_at) VALUES (?, ?, ?, ?)")
 			.params(stored.id(), principal, stored.hash(), stored.createdAt().toEpochMilli())
 			.update();
+		this.changes.record();
 		add(stored);
 		return new NewKey(stored.id(), key, stored.createdAt());
 	}
@@ -180,9 +183,40 @@ public class ApiKeys {
 			throw new CaudalException(ErrorCode.KEY_NOT_FOUND,
 					"Principal 'key:" + principal + "' has no key '" + keyId + "'.");
 		}
+		this.changes.record();
+		forget(keyId);
+	}
+
+	/**
+	 * Takes in keys made and revoked by other nodes: a key revoked there stops working here, and what it holds open
+	 * closes.
+	 */
+	@EventListener
+	synchronized void reload(SecurityChanges.Reload event) {
+		Set<String> current = new HashSet<>();
+		for (StoredKey key : stored()) {
+			current.add(key.id());
+			if (!this.activeIds.contains(key.id())) {
+				add(key);
+			}
+		}
+		this.activeIds.stream()
+			.filter(id -> !current.contains(id) && !BOOTSTRAP_ID.equals(id))
+			.toList()
+			.forEach(this::forget);
+	}
+
+	private void forget(String keyId) {
 		this.byHash.values().removeIf(key -> key.id().equals(keyId));
 		this.activeIds.remove(keyId);
 		this.events.publishEvent(new CredentialRevoked(credential(keyId)));
+	}
+
+	private List<StoredKey> stored() {
+		return this.jdbc.sql("SELECT id, principal, key_hash, created_at FROM api_keys")
+			.query((rs, row) -> new StoredKey(rs.getString("id"), rs.getString("principal"), rs.getString("key_hash"),
+					Instant.ofEpochMilli(rs.getLong("created_at"))))
+			.list();
 	}
 
 	private void add(StoredKey key) {

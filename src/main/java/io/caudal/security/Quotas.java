@@ -12,6 +12,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -43,8 +44,11 @@ public class Quotas {
 
 	private final AtomicLong created = new AtomicLong();
 
-	Quotas(JdbcClient jdbc, AccessControl access) {
+	private final SecurityChanges changes;
+
+	Quotas(JdbcClient jdbc, AccessControl access, SecurityChanges changes) {
 		this.jdbc = jdbc;
+		this.changes = changes;
 		this.enabled = access.enabled();
 		this.configured = Map.of();
 		if (this.enabled) {
@@ -77,6 +81,7 @@ public class Quotas {
 				.params(name, limits.producerByteRate(), limits.consumerByteRate(), limits.requestRate())
 				.update();
 		}
+		this.changes.record();
 		reload();
 		return limits;
 	}
@@ -199,6 +204,14 @@ public class Quotas {
 
 	private static String checkedName(String principal) {
 		return DEFAULT.equals(principal) ? DEFAULT : CaudalPrincipal.parse(principal).toString();
+	}
+
+	/** Takes in quotas set by other nodes; buckets follow the new limits from their next use. */
+	@EventListener
+	synchronized void reload(SecurityChanges.Reload event) {
+		if (this.enabled) {
+			reload();
+		}
 	}
 
 	private void reload() {

@@ -31,7 +31,7 @@ public final class SecurityOff {
 
 	/** Counts nothing: with security off there are no principals to give quotas to. */
 	public static Quotas quotas() {
-		return new Quotas(null, ACCESS);
+		return new Quotas(null, ACCESS, null);
 	}
 
 	/** Counts nothing: with security off only the server-wide caps apply. */
