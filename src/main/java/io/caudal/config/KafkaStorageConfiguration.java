@@ -11,6 +11,8 @@ import io.caudal.concurrent.DaemonThreads;
 import io.caudal.kafka.KafkaEngine;
 import io.caudal.kafka.KafkaStorage;
 import io.caudal.time.Time;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +37,15 @@ class KafkaStorageConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(KafkaStorageConfiguration.class);
 
 	@Bean(initMethod = "open", destroyMethod = "close")
-	KafkaStorage kafkaStorage(Environment environment, CaudalProperties properties, Time time) {
+	KafkaStorage kafkaStorage(Environment environment, CaudalProperties properties, Time time, MeterRegistry meters) {
 		CaudalProperties.Kafka kafka = properties.kafka();
 		KafkaEngine engine = new KafkaEngine(clientSettings(environment), kafka.timeout().toMillis(),
 				Math.toIntExact(properties.maxRequestSize().toBytes()), properties.fetch().maxRecords());
-		return engine.storage(kafka.readers(), time);
+		KafkaStorage storage = engine.storage(kafka.readers(), time);
+		Gauge.builder("caudal.kafka.partitions.watched", storage, KafkaStorage::watchedPartitions)
+			.description("Kafka partitions this node's waiting readers (long polls, tails, streams) share one fetch of")
+			.register(meters);
+		return storage;
 	}
 
 	/** Reads the cluster's topics again at an interval, to see what other nodes and Kafka's tools changed. */

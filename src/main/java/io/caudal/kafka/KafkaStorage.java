@@ -88,6 +88,11 @@ public final class KafkaStorage implements Storage {
 		this.topics.refresh();
 	}
 
+	/** Partitions this node's readers wait on now, each fetched once however many wait. */
+	public int watchedPartitions() {
+		return this.watcher.watchedPartitions();
+	}
+
 	@Override
 	public int replicationFactor(Integer requested) {
 		if (requested == null) {

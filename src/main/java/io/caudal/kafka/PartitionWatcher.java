@@ -57,6 +57,11 @@ final class PartitionWatcher implements AutoCloseable {
 		this.thread.start();
 	}
 
+	/** How many partitions have readers waiting on them now: each is one fetch, whatever the readers' number. */
+	synchronized int watchedPartitions() {
+		return this.waiting.size();
+	}
+
 	/** The highest end offset this node has seen for a partition: records below it exist (or existed). */
 	long knownEnd(TopicPartition partition) {
 		return this.knownEnds.getOrDefault(partition, 0L);

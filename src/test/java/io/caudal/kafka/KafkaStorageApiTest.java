@@ -173,7 +173,11 @@ class KafkaStorageApiTest extends KafkaStackTest {
 			polls.add(CompletableFuture.supplyAsync(
 					() -> this.http.get("/topics/" + name + "/partitions/0/records?offset=0&waitMs=20000"), clients));
 		}
-		Thread.sleep(1000);
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(metric("caudal.fetch.waiting")).as("long polls waiting").isEqualTo(300));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(metric("caudal.kafka.partitions.watched"))
+				.as("partitions fetched for 300 waiting polls of one").isEqualTo(1));
 		long sent = System.nanoTime();
 		try (KafkaProducer<byte[], byte[]> producer = producer()) {
 			producer.send(new ProducerRecord<>(name, 0, null, "\"hello\"".getBytes(StandardCharsets.UTF_8))).get();
@@ -208,6 +212,10 @@ class KafkaStorageApiTest extends KafkaStackTest {
 					&& fetched.json().get("records").get(0).get("headers").has("caudal.idempotency"))
 				.as("Caudal's mark stays out of its own answers").isFalse();
 		}
+	}
+
+	private int metric(String name) {
+		return this.http.get("/actuator/metrics/" + name).json().get("measurements").get(0).get("value").asInt();
 	}
 
 	private Response produceWithKey(String topic, String body, String key) {
