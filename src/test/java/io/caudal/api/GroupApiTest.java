@@ -33,7 +33,7 @@ class GroupApiTest extends FullStackTest {
 	void membersSplitATopicAndTogetherReceiveEachRecordOnce(int memberCount) {
 		String topic = "split" + memberCount;
 		String group = "splitters" + memberCount;
-		createTopic(topic, 6);
+		this.http.createTopic(topic, 6);
 		List<String> members = new ArrayList<>();
 		for (int i = 0; i < memberCount; i++) {
 			members.add(join(group, "{\"topics\":[\"" + topic + "\"],\"autoOffsetReset\":\"earliest\"}"));
@@ -42,7 +42,7 @@ class GroupApiTest extends FullStackTest {
 		int generation = describe(group).get("generation").asInt();
 
 		for (int i = 0; i < 60; i++) {
-			produce(topic, "{\"value\":" + i + ",\"partition\":" + (i % 6) + "}");
+			this.http.produce(topic, "{\"value\":" + i + ",\"partition\":" + (i % 6) + "}");
 		}
 		Set<String> seen = new HashSet<>();
 		List<String> duplicates = new ArrayList<>();
@@ -68,12 +68,12 @@ class GroupApiTest extends FullStackTest {
 
 	@Test
 	void aMemberLeavesAndAnotherResumesAtItsCommittedOffsets() {
-		createTopic("handover", 2);
+		this.http.createTopic("handover", 2);
 		String a = join("handover-group", "{\"topics\":[\"handover\"],\"autoOffsetReset\":\"earliest\"}");
 		String b = join("handover-group", "{\"topics\":[\"handover\"],\"autoOffsetReset\":\"earliest\"}");
 		awaitStable("handover-group", List.of(a, b));
 		for (int i = 0; i < 4; i++) {
-			produce("handover", "{\"value\":" + i + ",\"partition\":0},{\"value\":" + i + ",\"partition\":1}");
+			this.http.produce("handover", "{\"value\":" + i + ",\"partition\":0},{\"value\":" + i + ",\"partition\":1}");
 		}
 		String ownerOf0 = partitions(heartbeat("handover-group", a).get("assignment")).contains("handover-0") ? a : b;
 		String other = ownerOf0.equals(a) ? b : a;
@@ -99,7 +99,7 @@ class GroupApiTest extends FullStackTest {
 
 	@Test
 	void aSilentMemberExpiresAndItsPartitionsMove() {
-		createTopic("silence", 2);
+		this.http.createTopic("silence", 2);
 		String silent = join("silence-group", "{\"topics\":[\"silence\"],\"sessionTimeoutMs\":1000}");
 		String talker = join("silence-group", "{\"topics\":[\"silence\"],\"sessionTimeoutMs\":30000}");
 		await().atMost(PATIENCE)
@@ -112,11 +112,11 @@ class GroupApiTest extends FullStackTest {
 
 	@Test
 	void aZombiesCommitIsRefusedAndWritesNothing() {
-		createTopic("zombies", 2);
+		this.http.createTopic("zombies", 2);
 		String zombie = join("zombie-group", "{\"topics\":[\"zombies\"]}");
 		String live = join("zombie-group", "{\"topics\":[\"zombies\"]}");
 		awaitStable("zombie-group", List.of(zombie, live));
-		produce("zombies", "{\"value\":1,\"partition\":0},{\"value\":2,\"partition\":1}");
+		this.http.produce("zombies", "{\"value\":1,\"partition\":0},{\"value\":2,\"partition\":1}");
 		String liveOwns = partitions(heartbeat("zombie-group", live).get("assignment")).iterator().next();
 		int notOwned = liveOwns.endsWith("-0") ? 1 : 0;
 
@@ -142,8 +142,8 @@ class GroupApiTest extends FullStackTest {
 
 	@Test
 	void listDescribeResetAndDeleteAGroup() {
-		createTopic("admin", 2);
-		produce("admin", "{\"value\":1,\"partition\":0},{\"value\":2,\"partition\":0},{\"value\":3,\"partition\":1}");
+		this.http.createTopic("admin", 2);
+		this.http.produce("admin", "{\"value\":1,\"partition\":0},{\"value\":2,\"partition\":0},{\"value\":3,\"partition\":1}");
 		String member = join("admin-group",
 				"{\"topics\":[\"admin\"],\"assignor\":\"sticky\",\"autoOffsetReset\":\"earliest\",\"instanceId\":\"box-1\"}");
 		assertThat(poll("admin-group", member, "").get("records")).hasSize(3);
@@ -189,8 +189,8 @@ class GroupApiTest extends FullStackTest {
 
 	@Test
 	void aCommitWithoutBodyCommitsWhatWasDeliveredAndLagIsMetered() {
-		createTopic("delivered", 1);
-		produce("delivered", "{\"value\":1},{\"value\":2},{\"value\":3}");
+		this.http.createTopic("delivered", 1);
+		this.http.produce("delivered", "{\"value\":1},{\"value\":2},{\"value\":3}");
 		String member = join("delivered-group", "{\"topics\":[\"delivered\"],\"autoOffsetReset\":\"earliest\"}");
 		assertThat(poll("delivered-group", member, "maxRecords=2").get("records")).hasSize(2);
 		Response committed = this.http.post("/groups/delivered-group/members/" + member + "/commit", "");
@@ -207,7 +207,7 @@ class GroupApiTest extends FullStackTest {
 
 	@Test
 	void aLongPollAnswersAsSoonAsARecordArrives() throws Exception {
-		createTopic("grouppoll", 1);
+		this.http.createTopic("grouppoll", 1);
 		String member = join("longpoll-group", "{\"topics\":[\"grouppoll\"],\"autoOffsetReset\":\"latest\"}");
 		assertThat(poll("longpoll-group", member, "").get("records")).isEmpty();
 		long start = System.nanoTime();
@@ -220,7 +220,7 @@ class GroupApiTest extends FullStackTest {
 				.get(0)
 				.get("value")
 				.asDouble() >= 1);
-		produce("grouppoll", "{\"value\":\"wake\"}");
+		this.http.produce("grouppoll", "{\"value\":\"wake\"}");
 		JsonNode answer = waiting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
 		assertThat(answer.get("records").get(0).get("value").asString()).isEqualTo("wake");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
@@ -326,7 +326,7 @@ class GroupApiTest extends FullStackTest {
 
 	@Test
 	void aRevokedPartitionMovesOnlyOnceItsOwnerShowsItSawTheRevocation() {
-		createTopic("careful", 2);
+		this.http.createTopic("careful", 2);
 		String a = join("careful-group", "{\"topics\":[\"careful\"],\"rebalanceTimeoutMs\":300000}");
 		String b = join("careful-group", "{\"topics\":[\"careful\"]}");
 		JsonNode told = heartbeatSeeing("careful-group", a, null);
@@ -418,18 +418,8 @@ class GroupApiTest extends FullStackTest {
 		return partitions;
 	}
 
-	private void createTopic(String name, int partitions) {
-		Response created = this.http.post("/topics", "{\"name\":\"" + name + "\",\"partitions\":" + partitions + "}");
-		assertThat(created.status()).as(created.toString()).isEqualTo(201);
-	}
-
 	private void createTopicOnce(String name) {
 		this.http.post("/topics", "{\"name\":\"" + name + "\",\"partitions\":1}");
-	}
-
-	private void produce(String topic, String records) {
-		Response produced = this.http.post("/topics/" + topic + "/records", "{\"records\":[" + records + "]}");
-		assertThat(produced.status()).as(produced.toString()).isEqualTo(200);
 	}
 
 }

@@ -60,8 +60,8 @@ class PostgresJourneyTest extends PostgresStackTest {
 
 	@Test
 	void recordsAreProducedAndFetched() {
-		createTopic("pg-records", 1);
-		produce("pg-records", "{\"key\":\"user-42\",\"value\":{\"amount\":10},\"headers\":{\"source\":\"web\"}},"
+		this.http.createTopic("pg-records", 1);
+		this.http.produce("pg-records", "{\"key\":\"user-42\",\"value\":{\"amount\":10},\"headers\":{\"source\":\"web\"}},"
 				+ "{\"value\":\"no key\"}");
 		JsonNode fetched = this.http.get("/topics/pg-records/partitions/0/records?offset=earliest").json();
 		assertThat(fetched.get("records")).hasSize(2);
@@ -73,8 +73,8 @@ class PostgresJourneyTest extends PostgresStackTest {
 
 	@Test
 	void aMemberCommitsAndTheNextMemberResumesAtTheCommittedOffset() {
-		createTopic("pg-handover", 1);
-		produce("pg-handover", "{\"value\":0},{\"value\":1},{\"value\":2},{\"value\":3}");
+		this.http.createTopic("pg-handover", 1);
+		this.http.produce("pg-handover", "{\"value\":0},{\"value\":1},{\"value\":2},{\"value\":3}");
 		String first = join("pg-handover-group", "{\"topics\":[\"pg-handover\"],\"autoOffsetReset\":\"earliest\"}");
 		assertThat(offsets(poll("pg-handover-group", first, 2))).containsExactly(0L, 1L);
 		Response committed = this.http.post("/groups/pg-handover-group/members/" + first + "/commit", "");
@@ -90,8 +90,8 @@ class PostgresJourneyTest extends PostgresStackTest {
 
 	@Test
 	void anEmptyGroupsOffsetsAreResetAndAMemberStartsThere() {
-		createTopic("pg-reset", 1);
-		produce("pg-reset", "{\"value\":0},{\"value\":1},{\"value\":2}");
+		this.http.createTopic("pg-reset", 1);
+		this.http.produce("pg-reset", "{\"value\":0},{\"value\":1},{\"value\":2}");
 		Response reset = this.http.post("/groups/pg-reset-group/offsets/reset",
 				"{\"topic\":\"pg-reset\",\"to\":\"offset:1\"}");
 		assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
@@ -160,16 +160,6 @@ class PostgresJourneyTest extends PostgresStackTest {
 			assertThat(admin.delete("/quotas/key:keeper").status()).isEqualTo(204);
 			assertThat(admin.get("/quotas").json()).isEmpty();
 		}
-	}
-
-	private void createTopic(String name, int partitions) {
-		Response created = this.http.post("/topics", "{\"name\":\"" + name + "\",\"partitions\":" + partitions + "}");
-		assertThat(created.status()).as(created.toString()).isEqualTo(201);
-	}
-
-	private void produce(String topic, String records) {
-		Response produced = this.http.post("/topics/" + topic + "/records", "{\"records\":[" + records + "]}");
-		assertThat(produced.status()).as(produced.toString()).isEqualTo(200);
 	}
 
 	private String join(String group, String body) {

@@ -11,6 +11,8 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** A real HTTP client for full-stack tests: JSON in, status + parsed JSON out. */
 public final class TestHttp {
 
@@ -65,6 +67,21 @@ public final class TestHttp {
 
 	public Response delete(String path) {
 		return send(HttpRequest.newBuilder(uri(path)).DELETE());
+	}
+
+	/** Creates a topic and checks it was: the first step of most tests. */
+	public void createTopic(String name, int partitions) {
+		Response created = post("/topics", "{\"name\":\"" + name + "\",\"partitions\":" + partitions + "}");
+		assertThat(created.status()).as(created.toString()).isEqualTo(201);
+	}
+
+	/**
+	 * Produces records and checks they were stored.
+	 * @param records the records of the body, without the brackets: {@code {"value":1},{"value":2}}
+	 */
+	public void produce(String topic, String records) {
+		Response produced = post("/topics/" + topic + "/records", "{\"records\":[" + records + "]}");
+		assertThat(produced.status()).as(produced.toString()).isEqualTo(200);
 	}
 
 	/** Sends a request built by the caller, for headers or bodies the shortcuts do not cover. */

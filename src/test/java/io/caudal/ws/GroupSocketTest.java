@@ -27,11 +27,6 @@ class GroupSocketTest extends FullStackTest {
 	/** The generation of each HTTP member's last answer, as a client keeps it. */
 	private final Map<String, Integer> seenGenerations = new ConcurrentHashMap<>();
 
-	private void createTopic(String name, int partitions) {
-		Response created = this.http.post("/topics", "{\"name\":\"" + name + "\",\"partitions\":" + partitions + "}");
-		assertThat(created.status()).as(created.toString()).isEqualTo(201);
-	}
-
 	/** {@code count} records with values from, from + 1, …, spread over the partitions in turn. */
 	private void produceNumbers(String topic, int partitions, int from, int count) {
 		Response produced = this.http.post("/topics/" + topic + "/records", "{\"records\":[" + IntStream
@@ -92,7 +87,7 @@ class GroupSocketTest extends FullStackTest {
 
 	@Test
 	void twoSocketsSplitATopicAndEachRecordIsPushedExactlyOnce() {
-		createTopic("gs-split", 4);
+		this.http.createTopic("gs-split", 4);
 		try (TestSocket a = join("split", "topics=gs-split&autoOffsetReset=earliest");
 				TestSocket b = join("split", "topics=gs-split&autoOffsetReset=earliest")) {
 			JsonNode joined = a.awaitLast("joined", message -> true);
@@ -117,7 +112,7 @@ class GroupSocketTest extends FullStackTest {
 
 	@Test
 	void theServerNeverSendsMoreRecordsThanTheCreditGranted() {
-		createTopic("gs-credit", 2);
+		this.http.createTopic("gs-credit", 2);
 		try (TestSocket socket = join("credit", "topics=gs-credit&autoOffsetReset=earliest&credit=3")) {
 			awaitPartitions(socket, 0, 1);
 			produceNumbers("gs-credit", 2, 0, 10);
@@ -139,7 +134,7 @@ class GroupSocketTest extends FullStackTest {
 
 	@Test
 	void closingOneSocketMovesItsPartitionsToTheOther() {
-		createTopic("gs-move", 2);
+		this.http.createTopic("gs-move", 2);
 		try (TestSocket stays = join("move", "topics=gs-move&autoOffsetReset=earliest");
 				TestSocket leaves = join("move", "topics=gs-move&autoOffsetReset=earliest")) {
 			awaitRevocationAndCommit(stays);
@@ -158,7 +153,7 @@ class GroupSocketTest extends FullStackTest {
 
 	@Test
 	void aCommitOverTheSocketShowsInTheGroupDescription() {
-		createTopic("gs-commit", 1);
+		this.http.createTopic("gs-commit", 1);
 		try (TestSocket socket = join("commit", "topics=gs-commit&autoOffsetReset=earliest")) {
 			awaitPartitions(socket, 0);
 			produceNumbers("gs-commit", 1, 0, 5);
@@ -187,7 +182,7 @@ class GroupSocketTest extends FullStackTest {
 
 	@Test
 	void anHttpMemberAndASocketMemberShareAGroupWithoutARecordGoingToBoth() {
-		createTopic("gs-shared", 2);
+		this.http.createTopic("gs-shared", 2);
 		String http = joinOverHttp("shared", "gs-shared");
 		try (TestSocket socket = join("shared", "topics=gs-shared&autoOffsetReset=earliest")) {
 			// The poll that announces the revocation is followed by one that releases it.
@@ -217,7 +212,7 @@ class GroupSocketTest extends FullStackTest {
 
 	@Test
 	void aRevokedPartitionIsAnnouncedAndReleasedWhenTheClientCommitsOrAcknowledgesTheGeneration() {
-		createTopic("gs-revoke", 2);
+		this.http.createTopic("gs-revoke", 2);
 		try (TestSocket socket = join("revoke", "topics=gs-revoke&autoOffsetReset=earliest")) {
 			awaitPartitions(socket, 0, 1);
 			String first = joinOverHttp("revoke", "gs-revoke");
@@ -250,7 +245,7 @@ class GroupSocketTest extends FullStackTest {
 
 	@Test
 	void withAutoCommitANormalCloseCommitsAndAnAbnormalOneCommitsNothing() {
-		createTopic("gs-auto", 1);
+		this.http.createTopic("gs-auto", 1);
 		produceNumbers("gs-auto", 1, 0, 3);
 		try (TestSocket normal = join("auto-normal", "topics=gs-auto&autoOffsetReset=earliest&autoCommit=true");
 				TestSocket dropped = join("auto-dropped", "topics=gs-auto&autoOffsetReset=earliest&autoCommit=true")) {
@@ -280,7 +275,7 @@ class GroupSocketTest extends FullStackTest {
 
 	@Test
 	void badQueryParametersGetAnErrorAndClose1008() {
-		createTopic("gs-query", 1);
+		this.http.createTopic("gs-query", 1);
 		for (String query : List.of("", "topics=gs-query&assignor=fastest", "topics=gs-query&autoCommit=1",
 				"topics=gs-query&credit=0", "topics=gs-query&autoOffsetReset=never", "topics=gs-query&from=earliest")) {
 			try (TestSocket socket = join("query", query)) {

@@ -18,19 +18,9 @@ import static org.awaitility.Awaitility.await;
 /** The contract's topic tail socket, {@code /ws/topics/{topic}}, with the JDK's client over a real port. */
 class TopicTailSocketTest extends FullStackTest {
 
-	private void createTopic(String name, int partitions) {
-		Response created = this.http.post("/topics", "{\"name\":\"" + name + "\",\"partitions\":" + partitions + "}");
-		assertThat(created.status()).as(created.toString()).isEqualTo(201);
-	}
-
-	private void produce(String topic, String records) {
-		Response produced = this.http.post("/topics/" + topic + "/records", "{\"records\":[" + records + "]}");
-		assertThat(produced.status()).as(produced.toString()).isEqualTo(200);
-	}
-
 	/** {@code count} records with values 0, 1, …, forced onto {@code partition}. */
 	private void produceNumbers(String topic, int partition, int from, int count) {
-		produce(topic, IntStream.range(from, from + count)
+		this.http.produce(topic, IntStream.range(from, from + count)
 			.mapToObj(i -> "{\"value\":" + i + ",\"partition\":" + partition + "}")
 			.collect(Collectors.joining(",")));
 	}
@@ -46,8 +36,8 @@ class TopicTailSocketTest extends FullStackTest {
 
 	@Test
 	void tailPushesRecordsOfEveryPartitionInTheShapeOfAFetch() {
-		createTopic("tail-all", 3);
-		produce("tail-all", """
+		this.http.createTopic("tail-all", 3);
+		this.http.produce("tail-all", """
 				{"key":"user-42","value":{"amount":10},"headers":{"source":"web"},"partition":0},
 				{"valueBytes":"3q2+7w==","partition":1}""");
 		try (TestSocket tail = TestSocket.open(port(), "/ws/topics/tail-all?from=earliest")) {
@@ -56,7 +46,7 @@ class TopicTailSocketTest extends FullStackTest {
 			assertThat(old).contains(fetched);
 			assertThat(old.get(0).toString()).isEqualTo(fetched.toString()).contains("\"key\":\"user-42\"");
 
-			produce("tail-all", "{\"value\":\"p2\",\"partition\":2},{\"value\":\"p0\",\"partition\":0}");
+			this.http.produce("tail-all", "{\"value\":\"p2\",\"partition\":2},{\"value\":\"p0\",\"partition\":0}");
 			List<JsonNode> all = tail.awaitRecords(4);
 			assertThat(all).hasSize(4);
 			assertThat(all).extracting(record -> record.get("partition").asInt()).containsExactlyInAnyOrder(0, 0, 1, 2);
@@ -67,13 +57,13 @@ class TopicTailSocketTest extends FullStackTest {
 
 	@Test
 	void tailStartsAtLatestByDefaultAndAtATimestampWhenAsked() {
-		createTopic("tail-from", 1);
-		produce("tail-from", "{\"value\":\"old\",\"timestamp\":1000},{\"value\":\"mid\",\"timestamp\":2000}");
+		this.http.createTopic("tail-from", 1);
+		this.http.produce("tail-from", "{\"value\":\"old\",\"timestamp\":1000},{\"value\":\"mid\",\"timestamp\":2000}");
 		try (TestSocket latest = TestSocket.open(port(), "/ws/topics/tail-from");
 				TestSocket fromTime = TestSocket.open(port(), "/ws/topics/tail-from?from=timestamp:1500")) {
 			assertThat(fromTime.awaitRecords(1)).extracting(record -> record.get("value").asString())
 				.containsExactly("mid");
-			produce("tail-from", "{\"value\":\"new\"}");
+			this.http.produce("tail-from", "{\"value\":\"new\"}");
 			assertThat(latest.awaitRecords(1)).extracting(record -> record.get("value").asString())
 				.containsExactly("new");
 			assertThat(fromTime.awaitRecords(2)).extracting(record -> record.get("value").asString())
@@ -83,7 +73,7 @@ class TopicTailSocketTest extends FullStackTest {
 
 	@Test
 	void theServerNeverSendsMoreRecordsThanTheCreditGranted() {
-		createTopic("tail-credit", 2);
+		this.http.createTopic("tail-credit", 2);
 		try (TestSocket tail = TestSocket.open(port(), "/ws/topics/tail-credit?from=earliest&credit=3")) {
 			produceNumbers("tail-credit", 0, 0, 5);
 			produceNumbers("tail-credit", 1, 5, 5);
@@ -103,7 +93,7 @@ class TopicTailSocketTest extends FullStackTest {
 
 	@Test
 	void outstandingCreditIsCappedAtTenThousandRecords() {
-		createTopic("tail-cap", 1);
+		this.http.createTopic("tail-cap", 1);
 		produceNumbers("tail-cap", 0, 0, 10_050);
 		try (TestSocket tail = TestSocket.open(port(), "/ws/topics/tail-cap?from=earliest&credit=25000")) {
 			tail.awaitRecords(10_000);
@@ -116,10 +106,10 @@ class TopicTailSocketTest extends FullStackTest {
 
 	@Test
 	void partitionsAddedWhileTailingAreReadFromTheirStart() {
-		createTopic("tail-grow", 1);
+		this.http.createTopic("tail-grow", 1);
 		try (TestSocket tail = TestSocket.open(port(), "/ws/topics/tail-grow")) {
 			assertThat(this.http.patch("/topics/tail-grow", "{\"partitions\":3}").status()).isEqualTo(200);
-			produce("tail-grow", "{\"value\":\"two\",\"partition\":2},{\"value\":\"one\",\"partition\":1}");
+			this.http.produce("tail-grow", "{\"value\":\"two\",\"partition\":2},{\"value\":\"one\",\"partition\":1}");
 			assertThat(tail.awaitRecords(2)).extracting(record -> record.get("partition").asInt())
 				.containsExactlyInAnyOrder(1, 2);
 		}
@@ -127,7 +117,7 @@ class TopicTailSocketTest extends FullStackTest {
 
 	@Test
 	void deletingTheTopicEndsItsTailsWithTopicNotFound() {
-		createTopic("tail-deleted", 1);
+		this.http.createTopic("tail-deleted", 1);
 		try (TestSocket tail = TestSocket.open(port(), "/ws/topics/tail-deleted")) {
 			assertThat(this.http.delete("/topics/tail-deleted").status()).isEqualTo(204);
 			assertThat(tail.awaitClose().code()).isEqualTo(1008);
@@ -138,7 +128,7 @@ class TopicTailSocketTest extends FullStackTest {
 
 	@Test
 	void badMessagesGetErrorFramesAndTheSocketGoesOn() {
-		createTopic("tail-bad", 1);
+		this.http.createTopic("tail-bad", 1);
 		try (TestSocket tail = TestSocket.open(port(), "/ws/topics/tail-bad?credit=1")) {
 			List<String> bad = List.of("not json", "[1]", "{\"records\":5}", "{\"type\":\"subscribe\"}",
 					"{\"type\":\"credit\",\"records\":-5}", "{\"type\":\"credit\",\"records\":0}",
@@ -176,7 +166,7 @@ class TopicTailSocketTest extends FullStackTest {
 
 	@Test
 	void badQueryParametersGetAnErrorAndClose1008() {
-		createTopic("tail-query", 1);
+		this.http.createTopic("tail-query", 1);
 		for (String query : List.of("from=yesterday", "from=timestamp:-1", "from=timestamp:x", "credit=0",
 				"credit=-3", "credit=2.5", "credit=many", "form=earliest", "from=earliest&from=latest")) {
 			try (TestSocket tail = TestSocket.open(port(), "/ws/topics/tail-query?" + query)) {
@@ -190,11 +180,11 @@ class TopicTailSocketTest extends FullStackTest {
 
 	@Test
 	void theHandshakeAcceptsTheSameOriginAndConfiguredOnesOnly() {
-		createTopic("tail-origin", 1);
+		this.http.createTopic("tail-origin", 1);
 		String path = "/ws/topics/tail-origin";
 		try (TestSocket configured = TestSocket.fromOrigin(port(), path, "https://dashboard.example");
 				TestSocket same = TestSocket.fromOrigin(port(), path, "http://localhost:" + port())) {
-			produce("tail-origin", "{\"value\":1}");
+			this.http.produce("tail-origin", "{\"value\":1}");
 			assertThat(configured.awaitRecords(1)).hasSize(1);
 			assertThat(same.awaitRecords(1)).hasSize(1);
 		}
@@ -209,7 +199,7 @@ class TopicTailSocketTest extends FullStackTest {
 
 	@Test
 	void metricsCountOpenSocketsAndRecordsPushedOut() {
-		createTopic("tail-metrics", 1);
+		this.http.createTopic("tail-metrics", 1);
 		double before = metric("caudal.websocket.sessions", null);
 		try (TestSocket tail = TestSocket.open(port(), "/ws/topics/tail-metrics")) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> metric("caudal.websocket.sessions", null) == before + 1);
