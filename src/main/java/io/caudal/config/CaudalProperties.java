@@ -68,9 +68,13 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	 * @param readers consumers this node reads partitions with; reads beyond them wait their turn
 	 * @param timeout how long a call to the cluster may take before the request is answered 503
 	 * @param topicRefresh how often this node reads the cluster's topics again, to see changes made elsewhere
+	 * @param mirrorGroupOffsets whether committed offsets are also written to Kafka's {@code __consumer_offsets}, so
+	 * that Kafka's tools show Caudal's groups
+	 * @param mirrorGroupPrefix put before a group's name in Kafka
 	 */
 	public record Kafka(@DefaultValue("4") int readers, @DefaultValue("10s") Duration timeout,
-			@DefaultValue("10s") Duration topicRefresh) {
+			@DefaultValue("10s") Duration topicRefresh, @DefaultValue("false") boolean mirrorGroupOffsets,
+			@DefaultValue("") String mirrorGroupPrefix) {
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.caudal.config;
 import java.util.concurrent.ExecutorService;
 
 import io.caudal.group.GroupCoordinator;
+import io.caudal.kafka.KafkaStorage;
 import io.caudal.offset.JdbcOffsetStore;
 import io.caudal.offset.OffsetStore;
 import io.caudal.time.Time;
@@ -10,6 +11,7 @@ import io.caudal.topic.FetchService;
 import io.caudal.topic.TopicService;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,9 +24,19 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 class GroupConfiguration {
 
+	/**
+	 * The database's store; on a Kafka cluster with {@code caudal.kafka.mirror-group-offsets}, its commits are also
+	 * written to Kafka's {@code __consumer_offsets}.
+	 */
 	@Bean
-	OffsetStore offsetStore(JdbcClient jdbc, PlatformTransactionManager transactionManager) {
-		return new JdbcOffsetStore(jdbc, transactionManager);
+	OffsetStore offsetStore(JdbcClient jdbc, PlatformTransactionManager transactionManager,
+			ObjectProvider<KafkaStorage> kafka, CaudalProperties properties) {
+		OffsetStore store = new JdbcOffsetStore(jdbc, transactionManager);
+		KafkaStorage cluster = kafka.getIfAvailable();
+		if (cluster != null && properties.kafka().mirrorGroupOffsets()) {
+			return cluster.mirrorOffsets(store, properties.kafka().mirrorGroupPrefix());
+		}
+		return store;
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
+import io.caudal.offset.OffsetStore;
 import io.caudal.topic.IdempotencyMark;
 import io.caudal.topic.MarkedBatch;
 import io.caudal.topic.NewRecord;
@@ -86,6 +87,14 @@ public final class KafkaStorage implements Storage {
 	/** Reads the cluster's topics again, to see what other nodes and Kafka's own tools changed. */
 	public void refreshTopics() {
 		this.topics.refresh();
+	}
+
+	/**
+	 * Wraps the store of committed offsets so that they are also written to Kafka's {@code __consumer_offsets}.
+	 * @param prefix put before each group's name in Kafka
+	 */
+	public OffsetMirror mirrorOffsets(OffsetStore store, String prefix) {
+		return new OffsetMirror(store, this.admin, prefix, this.timeoutMs);
 	}
 
 	/** Partitions this node's readers wait on now, each fetched once however many wait. */

@@ -29,7 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * outlives each test class.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "caudal.storage=kafka", "caudal.kafka.topic-refresh=1s" })
+		properties = { "caudal.storage=kafka", "caudal.kafka.topic-refresh=1s",
+				"caudal.kafka.mirror-group-offsets=true", "caudal.kafka.mirror-group-prefix=caudal." })
 public abstract class KafkaStackTest {
 
 	private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
