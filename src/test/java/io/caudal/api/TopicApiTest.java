@@ -110,6 +110,11 @@ class TopicApiTest extends FullStackTest {
 			assertThat(more.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
 			assertThat(more.json().get("detail").asString()).contains("replicationFactor must be 1");
 		}
+		Response inSync = this.http.post("/topics", "{\"name\":\"copies\",\"config\":{\"min.insync.replicas\":2}}");
+		assertThat(inSync.status()).as(inSync.toString()).isEqualTo(400);
+		assertThat(inSync.json().get("code").asString()).isEqualTo("INVALID_CONFIG");
+		assertThat(this.http.patch("/topics/one-copy", "{\"config\":{\"min.insync.replicas\":2}}").status())
+			.isEqualTo(400);
 		assertThat(this.http.get("/topics/copies").status()).isEqualTo(404);
 		assertThat(DATA_DIR.resolve("copies-0")).doesNotExist();
 	}
