@@ -77,7 +77,7 @@ public class FetchBenchmark {
 		this.storage = new FileStorage(this.dir, new TopicRepository(JdbcClient.create(dataSource)), Time.SYSTEM,
 				this.writer, new OpenFiles(100));
 		this.storage.open();
-		new TopicService(this.storage, 1, 1).create(PARTITION.topic(), 1, Map.of("flush.ms", 3_600_000));
+		new TopicService(this.storage, 1, 1).create(PARTITION.topic(), 1, null, Map.of("flush.ms", 3_600_000));
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		this.fetch = new FetchService(this.storage, new FetchLimits(10_000, 8 << 20, 30_000, 100), Runnable::run,
 				Time.SYSTEM, meters, new ByteBudget("caudal.fetch.max-buffered-bytes", 1 << 30));
