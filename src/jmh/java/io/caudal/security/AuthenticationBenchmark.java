@@ -143,7 +143,7 @@ public class AuthenticationBenchmark {
 		}
 		JwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) pair.getPublic()).build();
 
-		SocketTickets tickets = new SocketTickets(apiKeys);
+		SocketTickets tickets = new SocketTickets(apiKeys, this.jdbc);
 		this.keysOnly = new CallerTokens(apiKeys, tickets, provider(JwtDecoder.class, null), properties,
 				new StandardEnvironment());
 		this.withJwt = new CallerTokens(apiKeys, tickets, provider(JwtDecoder.class, decoder), properties,

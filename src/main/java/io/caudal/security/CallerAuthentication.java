@@ -56,4 +56,9 @@ public final class CallerAuthentication extends AbstractAuthenticationToken {
 		return this.credential;
 	}
 
+	/** When the credential stops proving the principal, or null for never. */
+	public Instant expiresAt() {
+		return this.expiresAt;
+	}
+
 }

@@ -5,16 +5,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
  * Short-lived, single-use tickets for socket clients that can send neither a header nor a cookie. A ticket stands
- * for the identity (and credential) that asked for it, for {@link #VALIDITY}, once; only its hash is kept.
+ * for the identity (and credential) that asked for it, for {@link #VALIDITY}, once; only its hash is kept, in the
+ * database, so that a ticket issued by one node opens a socket on any node that shares it, and on one only: using a
+ * ticket deletes its row, which succeeds once.
  */
 @Component
 public class SocketTickets {
@@ -23,7 +26,7 @@ public class SocketTickets {
 
 	public static final Duration VALIDITY = Duration.ofSeconds(30);
 
-	/** Tickets waiting at once, over all callers; each is a few hundred bytes until it is used or expires. */
+	/** Tickets waiting at once, over all callers; each is a row until it is used or expires. */
 	static final int MAX_WAITING = 10_000;
 
 	/** Tickets of one principal waiting at once, so that one client cannot take every ticket. */
@@ -31,12 +34,13 @@ public class SocketTickets {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
-	private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
-
 	private final ApiKeys keys;
 
-	SocketTickets(ApiKeys keys) {
+	private final JdbcClient jdbc;
+
+	SocketTickets(ApiKeys keys, JdbcClient jdbc) {
 		this.keys = keys;
+		this.jdbc = jdbc;
 	}
 
 	/**
@@ -45,16 +49,19 @@ public class SocketTickets {
 	 */
 	public Ticket issue(CallerAuthentication caller) {
 		Instant now = Instant.now();
-		this.waiting.values().removeIf(ticket -> ticket.expiresAt().isBefore(now));
-		long mine = this.waiting.values().stream().filter(ticket -> ticket.caller().getPrincipal()
-			.equals(caller.getPrincipal())).count();
+		this.jdbc.sql("DELETE FROM socket_tickets WHERE expires_at <= ?").param(now.toEpochMilli()).update();
+		String principal = caller.getPrincipal().toString();
+		long mine = this.jdbc.sql("SELECT COUNT(*) FROM socket_tickets WHERE principal = ?")
+			.param(principal)
+			.query(Long.class)
+			.single();
 		if (mine >= MAX_WAITING_PER_PRINCIPAL) {
 			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Principal '" + caller.getPrincipal() + "' has "
 					+ MAX_WAITING_PER_PRINCIPAL + " socket tickets waiting to be used; use them, or wait "
 					+ VALIDITY.toSeconds() + " seconds.", Map.of(CaudalException.RETRY_AFTER_SECONDS,
 							(int) VALIDITY.toSeconds()));
 		}
-		if (this.waiting.size() >= MAX_WAITING) {
+		if (this.jdbc.sql("SELECT COUNT(*) FROM socket_tickets").query(Long.class).single() >= MAX_WAITING) {
 			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Too many socket tickets are waiting to be used; "
 					+ "try again in " + VALIDITY.toSeconds() + " seconds.",
 					Map.of(CaudalException.RETRY_AFTER_SECONDS, (int) VALIDITY.toSeconds()));
@@ -63,7 +70,12 @@ public class SocketTickets {
 		RANDOM.nextBytes(secret);
 		String ticket = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
 		Instant expiresAt = now.plus(VALIDITY);
-		this.waiting.put(ApiKeys.hash(ticket), new Waiting(caller, expiresAt));
+		Instant credentialExpiresAt = caller.expiresAt();
+		this.jdbc.sql("INSERT INTO socket_tickets (ticket_hash, principal, credential, credential_expires_at, "
+				+ "expires_at) VALUES (?, ?, ?, ?, ?)")
+			.params(ApiKeys.hash(ticket), principal, caller.credential(),
+					(credentialExpiresAt != null) ? credentialExpiresAt.toEpochMilli() : null, expiresAt.toEpochMilli())
+			.update();
 		return new Ticket(ticket, expiresAt);
 	}
 
@@ -72,13 +84,28 @@ public class SocketTickets {
 	 * revoked or whose token has expired since.
 	 */
 	CallerAuthentication redeem(String ticket) {
-		Waiting found = this.waiting.remove(ApiKeys.hash(ticket));
-		Instant now = Instant.now();
-		if (found == null || !found.expiresAt().isAfter(now) || !this.keys.isActive(found.caller().credential())
-				|| found.caller().hasExpired(now)) {
+		String hash = ApiKeys.hash(ticket);
+		Optional<Waiting> found = this.jdbc.sql("SELECT principal, credential, credential_expires_at, expires_at "
+				+ "FROM socket_tickets WHERE ticket_hash = ?")
+			.param(hash)
+			.query((rs, row) -> {
+				long credentialExpiresAt = rs.getLong("credential_expires_at");
+				Instant credentialExpiry = rs.wasNull() ? null : Instant.ofEpochMilli(credentialExpiresAt);
+				return new Waiting(new CallerAuthentication(CaudalPrincipal.parse(rs.getString("principal")),
+						rs.getString("credential"), credentialExpiry), Instant.ofEpochMilli(rs.getLong("expires_at")));
+			})
+			.optional();
+		if (found.isEmpty()
+				|| this.jdbc.sql("DELETE FROM socket_tickets WHERE ticket_hash = ?").param(hash).update() == 0) {
 			return null;
 		}
-		return found.caller();
+		Instant now = Instant.now();
+		CallerAuthentication caller = found.get().caller();
+		if (!found.get().expiresAt().isAfter(now) || !this.keys.isActive(caller.credential())
+				|| caller.hasExpired(now)) {
+			return null;
+		}
+		return caller;
 	}
 
 	public record Ticket(String ticket, Instant expiresAt) {

@@ -1,5 +1,6 @@
 package io.caudal.kafka;
 
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -74,6 +76,17 @@ class SharedSecurityTest extends KafkaStackTest {
 				+ "\"principal\":\"key:reader\",\"operation\":\"READ\",\"permission\":\"ALLOW\"}";
 		assertThat(adminA.post("/acls", acl).status()).isEqualTo(201);
 		await().atMost(Duration.ofSeconds(10)).until(() -> readerB.get(records).status() == 200);
+
+		String ticket = this.http.bearer(key).post("/ws-tickets", "").json().get("ticket").asString();
+		String path = "/ws/topics/" + name + "?from=earliest&ticket=" + ticket;
+		try (TestSocket onB = TestSocket.withHeaders(nodeB.port(), path, Map.of())) {
+			adminA.produce(name, "{\"value\":\"ticketed\"}");
+			assertThat(onB.awaitRecords(1)).as("a ticket issued by A opens a socket on B").hasSize(1);
+		}
+		assertThatThrownBy(() -> TestSocket.withHeaders(port(), path, Map.of())).as("and only once, on any node")
+			.cause()
+			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
+					ex -> assertThat(ex.getResponse().statusCode()).isEqualTo(401));
 
 		try (TestSocket tail = TestSocket.withHeaders(nodeB.port(), "/ws/topics/" + name,
 				Map.of("Authorization", "Bearer " + key))) {
