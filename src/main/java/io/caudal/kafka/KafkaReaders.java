@@ -66,22 +66,23 @@ final class KafkaReaders implements AutoCloseable {
 				List<ConsumerRecord<byte[], byte[]>> polled = poll(consumer, partition, tp);
 				if (!polled.isEmpty()) {
 					List<ConsumerRecord<byte[], byte[]>> kept = new ArrayList<>();
-					long bytes = 0;
+					long keptBytes = 0;
 					for (ConsumerRecord<byte[], byte[]> record : polled) {
-						bytes += KafkaRecords.sizeInBytes(record);
-						if (kept.size() == maxRecords || (!kept.isEmpty() && bytes > maxBytes)) {
+						long bytes = KafkaRecords.sizeInBytes(record);
+						if (kept.size() == maxRecords || (!kept.isEmpty() && keptBytes + bytes > maxBytes)) {
 							break;
 						}
 						kept.add(record);
+						keptBytes += bytes;
 					}
 					long next = kept.get(kept.size() - 1).offset() + 1;
 					long end = consumer.position(tp) + consumer.currentLag(tp).orElse(0);
-					return records(partition, tp, kept, offset, next, end);
+					return records(partition, tp, kept, keptBytes, offset, next, end);
 				}
 				OptionalLong lag = consumer.currentLag(tp);
 				if (lag.isPresent() && lag.getAsLong() == 0) {
 					long end = consumer.position(tp);
-					return records(partition, tp, List.of(), offset, Math.max(offset, end), end);
+					return records(partition, tp, List.of(), 0, offset, Math.max(offset, end), end);
 				}
 				if (System.nanoTime() > deadline) {
 					throw KafkaFailures.unavailable("reading partition " + partition);
@@ -146,9 +147,9 @@ final class KafkaReaders implements AutoCloseable {
 	}
 
 	private PartitionRecords records(TopicPartition partition, org.apache.kafka.common.TopicPartition tp,
-			List<ConsumerRecord<byte[], byte[]>> records, long from, long next, long end) {
+			List<ConsumerRecord<byte[], byte[]>> records, long sizeInBytes, long from, long next, long end) {
 		long start = Math.min(this.startOffsets.getOrDefault(tp, 0L), from);
-		return new KafkaRecords(partition, records, from, next, start, end);
+		return new KafkaRecords(partition, records, sizeInBytes, from, next, start, end);
 	}
 
 	private <T> T withConsumer(TopicPartition partition, Function<Consumer<byte[], byte[]>, T> read) {

@@ -32,15 +32,16 @@ final class KafkaRecords implements PartitionRecords {
 
 	private final long sizeInBytes;
 
-	KafkaRecords(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records, long fromOffset,
-			long nextOffset, long startOffset, long endOffset) {
+	/** @param sizeInBytes the records' {@link #sizeInBytes(ConsumerRecord) sizes} added up, as the reader counted them */
+	KafkaRecords(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records, long sizeInBytes,
+			long fromOffset, long nextOffset, long startOffset, long endOffset) {
 		this.partition = partition;
 		this.records = List.copyOf(records);
 		this.fromOffset = fromOffset;
 		this.nextOffset = nextOffset;
 		this.startOffset = startOffset;
 		this.endOffset = endOffset;
-		this.sizeInBytes = records.stream().mapToLong(KafkaRecords::sizeInBytes).sum();
+		this.sizeInBytes = sizeInBytes;
 	}
 
 	/** A record's size as {@code maxBytes} counts it: key, value, and every header's UTF-8 name and value. */
@@ -136,10 +137,6 @@ final class KafkaRecords implements PartitionRecords {
 		}
 
 		private void layOut(ConsumerRecord<byte[], byte[]> record) {
-			int needed = (int) sizeInBytes(record);
-			if (this.buffer.capacity() < needed) {
-				this.buffer = ByteBuffer.allocate(Math.max(needed, this.buffer.capacity() * 2));
-			}
 			this.buffer.clear();
 			this.keyLength = put(record.key());
 			this.valuePosition = this.buffer.position();
@@ -164,6 +161,12 @@ final class KafkaRecords implements PartitionRecords {
 		private int put(byte[] bytes) {
 			if (bytes == null) {
 				return -1;
+			}
+			if (this.buffer.remaining() < bytes.length) {
+				ByteBuffer larger = ByteBuffer.allocate(Math.max(this.buffer.position() + bytes.length,
+						this.buffer.capacity() * 2));
+				this.buffer.flip();
+				this.buffer = larger.put(this.buffer);
 			}
 			this.buffer.put(bytes);
 			return bytes.length;

@@ -139,6 +139,8 @@ class KafkaStorageApiTest extends KafkaStackTest {
 			producer.send(new ProducerRecord<>(name, 0, 1_764_000_000_000L, "k".getBytes(StandardCharsets.UTF_8),
 					"{\"ok\":true}".getBytes(StandardCharsets.UTF_8), headers)).get();
 			producer.send(new ProducerRecord<>(name, 0, 1_764_000_001_000L, notUtf8, notUtf8)).get();
+			producer.send(new ProducerRecord<>(name, 0, 1_764_000_002_000L, "big".getBytes(StandardCharsets.UTF_8),
+					("\"" + "x".repeat(5000) + "\"").getBytes(StandardCharsets.UTF_8), headers)).get();
 		}
 		Response fetched = this.http.get("/topics/" + name + "/partitions/0/records?offset=0");
 		assertThat(fetched.status()).as(fetched.toString()).isEqualTo(200);
@@ -152,13 +154,18 @@ class KafkaStorageApiTest extends KafkaStackTest {
 		JsonNode bytes = fetched.json().get("records").get(1);
 		assertThat(bytes.get("keyBytes").asString()).isEqualTo(Base64.getEncoder().encodeToString(notUtf8));
 		assertThat(bytes.get("valueBytes").asString()).isEqualTo(Base64.getEncoder().encodeToString(notUtf8));
+		JsonNode big = fetched.json().get("records").get(2);
+		assertThat(big.get("value").asString()).as("a record larger than the cursor's first buffer").hasSize(5000);
+		assertThat(big.get("headers").get("kind").asString()).isEqualTo("json");
+		assertThat(big.get("headerBytes").get("trace").asString())
+			.isEqualTo(Base64.getEncoder().encodeToString(notUtf8));
 
 		Response byTime = this.http.get("/topics/" + name + "/partitions/0/records?timestamp=1764000000500");
 		assertThat(byTime.json().get("records").get(0).get("offset").asLong()).isEqualTo(1);
 		Response outside = this.http.get("/topics/" + name + "/partitions/0/records?offset=99");
 		assertThat(outside.status()).isEqualTo(416);
 		assertThat(outside.json().get("code").asString()).isEqualTo("OFFSET_OUT_OF_RANGE");
-		assertThat(outside.json().get("endOffset").asLong()).isEqualTo(2);
+		assertThat(outside.json().get("endOffset").asLong()).isEqualTo(3);
 		assertThat(this.http.get("/topics/" + name + "/partitions/1/records").json().get("code").asString())
 			.isEqualTo("PARTITION_NOT_FOUND");
 	}
