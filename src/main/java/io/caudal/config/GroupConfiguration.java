@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutorService;
 
 import io.caudal.group.GroupCoordinator;
 import io.caudal.kafka.KafkaStorage;
+import io.caudal.offset.DatabaseClock;
 import io.caudal.offset.JdbcOffsetStore;
 import io.caudal.offset.OffsetStore;
 import io.caudal.time.Time;
@@ -29,9 +30,14 @@ class GroupConfiguration {
 	 * written to Kafka's {@code __consumer_offsets}.
 	 */
 	@Bean
-	OffsetStore offsetStore(JdbcClient jdbc, PlatformTransactionManager transactionManager,
+	DatabaseClock databaseClock(JdbcClient jdbc) {
+		return new DatabaseClock(jdbc);
+	}
+
+	@Bean
+	OffsetStore offsetStore(JdbcClient jdbc, PlatformTransactionManager transactionManager, DatabaseClock clock,
 			ObjectProvider<KafkaStorage> kafka, CaudalProperties properties) {
-		OffsetStore store = new JdbcOffsetStore(jdbc, transactionManager);
+		OffsetStore store = new JdbcOffsetStore(jdbc, transactionManager, clock);
 		KafkaStorage cluster = kafka.getIfAvailable();
 		if (cluster != null && properties.kafka().mirrorGroupOffsets()) {
 			return cluster.mirrorOffsets(store, properties.kafka().mirrorGroupPrefix());
@@ -39,10 +45,13 @@ class GroupConfiguration {
 		return store;
 	}
 
+	/** On a Kafka cluster, nodes are many and share their groups through the database. */
 	@Bean(initMethod = "start", destroyMethod = "close")
 	GroupCoordinator groupCoordinator(TopicService topics, FetchService fetch, OffsetStore store, Time time,
-			ExecutorService fetchExecutor, MeterRegistry meters) {
-		GroupCoordinator coordinator = new GroupCoordinator(topics, fetch, store, time, fetchExecutor, meters);
+			ExecutorService fetchExecutor, MeterRegistry meters, CaudalProperties properties) {
+		boolean shared = properties.storage() == CaudalProperties.StorageEngine.KAFKA;
+		GroupCoordinator coordinator = new GroupCoordinator(topics, fetch, store, time, fetchExecutor, meters,
+				shared);
 		topics.onDelete(coordinator::topicDeleted);
 		return coordinator;
 	}

@@ -25,6 +25,16 @@ final class CommittedOffsets {
 		stored.forEach((groupId, groupOffsets) -> this.offsets.put(groupId, new ConcurrentHashMap<>(groupOffsets)));
 	}
 
+	/** Replaces one group's offsets with what the store holds (another node may have written them). */
+	void replaceGroup(String groupId, Map<TopicPartition, Long> stored) {
+		if (stored.isEmpty()) {
+			this.offsets.remove(groupId);
+		}
+		else {
+			this.offsets.put(groupId, new ConcurrentHashMap<>(stored));
+		}
+	}
+
 	/**
 	 * Remembers offsets just written.
 	 * @return whether a partition got its first committed offset (the lag meters need a new row)

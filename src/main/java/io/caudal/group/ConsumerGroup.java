@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 import io.caudal.offset.GroupChanges;
 import io.caudal.offset.PartitionOffset;
@@ -48,6 +49,12 @@ final class ConsumerGroup {
 	private volatile long lockRounds;
 
 	private final String groupId;
+
+	/**
+	 * Whether the database is the group's only memory (groups shared by several nodes): then session deadlines and
+	 * positions are written with every change, not only membership and ownership.
+	 */
+	private final boolean shared;
 
 	private volatile GroupState state = GroupState.EMPTY;
 
@@ -93,9 +100,14 @@ final class ConsumerGroup {
 
 	private final List<GroupMember> toTellRemoved = new ArrayList<>();
 
-	/** A new group, not yet in the database. */
+	/** A new group of a single node, not yet in the database. */
 	ConsumerGroup(String groupId) {
+		this(groupId, false);
+	}
+
+	private ConsumerGroup(String groupId, boolean shared) {
 		this.groupId = groupId;
+		this.shared = shared;
 		this.dirty = true;
 	}
 
@@ -104,11 +116,11 @@ final class ConsumerGroup {
 	 * transport does not survive a restart are then removed, as if they had left.
 	 */
 	static ConsumerGroup restored(StoredGroup stored, long nowNanos) {
-		ConsumerGroup group = new ConsumerGroup(stored.groupId());
+		ConsumerGroup group = new ConsumerGroup(stored.groupId(), false);
 		group.dirty = false;
 		group.generation = stored.generation();
 		for (StoredMember storedMember : stored.members()) {
-			GroupMember member = GroupMember.restored(storedMember);
+			GroupMember member = GroupMember.restored(storedMember, new MemberPresence(MemberListener.NONE), null);
 			group.touch(member, nowNanos, 0);
 			group.members.put(member.memberId(), member);
 			group.subscribe(member.config().topics(), 1);
@@ -137,6 +149,52 @@ final class ConsumerGroup {
 				group.remove(member.memberId());
 			}
 		}
+		return group;
+	}
+
+	/**
+	 * A group shared by several nodes as the database holds it, for one action under the lock on its row: deadlines
+	 * and positions as stored, every member kept whatever its transport (its node keeps it alive).
+	 * @param clock now, on this node's clock and the database's
+	 * @param presences what this node knows of each member, by member id (a new presence for a member never seen)
+	 */
+	static ConsumerGroup loaded(StoredGroup stored, GroupClock clock, Function<String, MemberPresence> presences) {
+		ConsumerGroup group = new ConsumerGroup(stored.groupId(), true);
+		group.dirty = false;
+		group.generation = stored.generation();
+		for (StoredMember storedMember : stored.members()) {
+			GroupMember member = GroupMember.restored(storedMember, presences.apply(storedMember.memberId()), clock);
+			if (storedMember.sessionDeadlineMs() == null) {
+				group.touch(member, clock.localNanos(), 0);
+			}
+			else {
+				group.earlierExpiry(member.deadlineNanos());
+			}
+			group.members.put(member.memberId(), member);
+			group.subscribe(member.config().topics(), 1);
+			group.nextJoinOrder = Math.max(group.nextJoinOrder, member.joinOrder() + 1);
+		}
+		group.leader = group.earliestJoined();
+		for (StoredPartition partition : stored.partitions()) {
+			TopicPartition tp = partition.topicPartition();
+			if (partition.targetMemberId() != null) {
+				group.target.put(tp, partition.targetMemberId());
+			}
+			GroupMember owner = (partition.ownerMemberId() != null) ? group.members.get(partition.ownerMemberId())
+					: null;
+			if (owner == null) {
+				group.touchedPartitions.add(tp);
+				continue;
+			}
+			long releaseDeadline = (partition.releaseDeadlineMs() != null)
+					? clock.toNanos(partition.releaseDeadlineMs()) : owner.releaseDeadline(clock.localNanos());
+			group.owners.restore(tp, owner.memberId(), partition.revokedGeneration(), releaseDeadline);
+			if (partition.position() != null) {
+				owner.position(tp, partition.position());
+			}
+		}
+		group.targetStale = true;
+		group.memberCount = group.members.size();
 		return group;
 	}
 
@@ -211,9 +269,31 @@ final class ConsumerGroup {
 	 * that the group knows when its next session may end without looking at every member.
 	 */
 	void touch(GroupMember member, long nowNanos, long extraMs) {
-		long deadline = member.touch(nowNanos, extraMs);
-		if (deadline - this.nextExpiryNanos < 0) {
+		earlierExpiry(member.touch(nowNanos, extraMs));
+		if (this.shared) {
+			this.savedMembers.add(member.memberId());
+		}
+	}
+
+	private void earlierExpiry(long deadline) {
+		if (this.nextExpiryNanos == Long.MAX_VALUE || deadline - this.nextExpiryNanos < 0) {
 			this.nextExpiryNanos = deadline;
+		}
+	}
+
+	/** Moves the member's position in a partition: the next offset it is delivered. */
+	void moveTo(GroupMember member, TopicPartition tp, long offset) {
+		Long before = member.position(tp);
+		member.position(tp, offset);
+		if (this.shared && (before == null || before != offset)) {
+			this.touchedPartitions.add(tp);
+		}
+	}
+
+	/** Tells the member at the end of this action if its next answer would hold news (another node made them). */
+	void notifyIfNews(GroupMember member) {
+		if (hasNews(member)) {
+			this.toNotify.add(member);
 		}
 	}
 
@@ -426,10 +506,12 @@ final class ConsumerGroup {
 
 	/**
 	 * Whether the member's next answer would tell it something new: another generation, other
-	 * partitions, or a partition to give up.
+	 * partitions, or a partition to give up. A member never answered through this node (it came from
+	 * another) is taken to know the partitions it owns: its next answer tells it anyway.
 	 */
 	boolean hasNews(GroupMember member) {
-		return member.generation() != this.generation || !readable(member).equals(member.lastAssignment())
+		List<TopicPartition> told = member.lastAssignment();
+		return member.generation() != this.generation || (told != null && !readable(member).equals(told))
 				|| this.owners.hasUntargeted(member.memberId(), this.target);
 	}
 
@@ -527,14 +609,15 @@ final class ConsumerGroup {
 	 * What changed since the last call, as rows to write; null when nothing did.
 	 * @param forget whether the group's membership rows go altogether
 	 */
-	GroupChanges drainChanges(boolean forget) {
+	GroupChanges drainChanges(boolean forget, GroupClock clock) {
 		if (!forget && !hasChanges()) {
 			return null;
 		}
+		GroupClock sharedClock = this.shared ? clock : null;
 		List<StoredMember> saved = this.savedMembers.stream()
 			.map(this.members::get)
 			.filter(Objects::nonNull)
-			.map(GroupMember::stored)
+			.map(member -> member.stored(sharedClock))
 			.toList();
 		List<StoredPartition> savedPartitions = new ArrayList<>();
 		List<TopicPartition> deletedPartitions = new ArrayList<>();
@@ -545,9 +628,7 @@ final class ConsumerGroup {
 				deletedPartitions.add(tp);
 			}
 			else {
-				savedPartitions.add(new StoredPartition(tp, targetMember,
-						(ownership != null) ? ownership.memberId() : null,
-						(ownership != null) ? ownership.revokedGeneration() : null));
+				savedPartitions.add(storedPartition(tp, targetMember, ownership, sharedClock));
 			}
 		}
 		GroupChanges changes = new GroupChanges(this.groupId, this.generation, forget, saved,
@@ -557,6 +638,23 @@ final class ConsumerGroup {
 		this.deletedMembers.clear();
 		this.touchedPartitions.clear();
 		return changes;
+	}
+
+	/** A partition's row; with a clock (shared groups), also its owner's position and release deadline. */
+	private StoredPartition storedPartition(TopicPartition tp, String targetMember,
+			PartitionOwners.Ownership ownership, GroupClock clock) {
+		if (ownership == null) {
+			return new StoredPartition(tp, targetMember, null, null, null, null);
+		}
+		Long position = null;
+		Long releaseDeadlineMs = null;
+		if (clock != null) {
+			GroupMember owner = this.members.get(ownership.memberId());
+			position = (owner != null) ? owner.position(tp) : null;
+			releaseDeadlineMs = ownership.revoking() ? clock.toDatabaseMs(ownership.releaseDeadlineNanos()) : null;
+		}
+		return new StoredPartition(tp, targetMember, ownership.memberId(), ownership.revokedGeneration(), position,
+				releaseDeadlineMs);
 	}
 
 	/** The callbacks owed to members for what changed since the last call, to run without the lock. */

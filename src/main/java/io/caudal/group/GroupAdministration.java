@@ -57,6 +57,9 @@ final class GroupAdministration {
 
 	/** Every group that has members or committed offsets, by id. */
 	List<GroupSummary> list() {
+		if (this.groups.shared()) {
+			return listShared();
+		}
 		Map<String, ConsumerGroup> inMemory = this.groups.snapshot();
 		Set<String> ids = new TreeSet<>(inMemory.keySet());
 		ids.addAll(this.committed.groups());
@@ -67,6 +70,24 @@ final class GroupAdministration {
 			if (members > 0 || this.committed.hasAny(groupId)) {
 				GroupState state = (group != null && members > 0) ? group.state() : GroupState.EMPTY;
 				summaries.add(new GroupSummary(groupId, state, members));
+			}
+		}
+		return summaries;
+	}
+
+	/** Every group in the database, each loaded for its state, since other nodes change them. */
+	private List<GroupSummary> listShared() {
+		Set<String> ids = new TreeSet<>(this.store.groupVersions().keySet());
+		ids.addAll(this.store.loadCommittedOffsets().keySet());
+		List<GroupSummary> summaries = new ArrayList<>();
+		for (String groupId : ids) {
+			GroupSummary summary = this.groups.withGroup(groupId, false, () -> null,
+					group -> new GroupSummary(groupId, group.state(), group.memberCount()));
+			if (summary != null && summary.members() > 0) {
+				summaries.add(summary);
+			}
+			else if (!this.store.committedOffsets(groupId).isEmpty()) {
+				summaries.add(new GroupSummary(groupId, GroupState.EMPTY, 0));
 			}
 		}
 		return summaries;
@@ -204,7 +225,7 @@ final class GroupAdministration {
 	}
 
 	private void deleteStoredGroup(String groupId) {
-		if (!this.committed.hasAny(groupId)) {
+		if (this.store.committedOffsets(groupId).isEmpty()) {
 			throw GroupErrors.groupNotFound(groupId);
 		}
 		this.store.deleteGroup(groupId);

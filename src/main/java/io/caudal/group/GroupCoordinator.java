@@ -51,6 +51,9 @@ public class GroupCoordinator implements AutoCloseable {
 	/** How often sessions, partition counts and meters are looked at. */
 	static final long SWEEP_INTERVAL_MS = 250;
 
+	/** Where groups are shared, every how many sweeps each group is looked at, news or not (every 5 s). */
+	static final int SHARED_FULL_SWEEP_EVERY = 20;
+
 	private static final Logger logger = LoggerFactory.getLogger(GroupCoordinator.class);
 
 	private final TopicService topics;
@@ -75,25 +78,32 @@ public class GroupCoordinator implements AutoCloseable {
 
 	/**
 	 * @param executor answers long polls once they wake
+	 * @param shared whether other nodes share the groups through the same database (then the database is the only
+	 * memory of a group; see {@link Groups})
 	 */
 	public GroupCoordinator(TopicService topics, FetchService fetch, OffsetStore store, Time time, Executor executor,
-			MeterRegistry meters) {
+			MeterRegistry meters, boolean shared) {
 		this.topics = topics;
 		this.fetch = fetch;
 		this.store = store;
 		this.time = time;
 		this.meters = new GroupMeters(this.committed, fetch, meters);
-		this.groups = new Groups(store, topics, this.committed, this.meters, time);
+		this.groups = new Groups(store, topics, this.committed, this.meters, time, shared);
 		this.polls = new GroupPolls(this.groups, fetch, this.committed, time, executor);
 		this.administration = new GroupAdministration(this.groups, this.committed, this.meters, store, topics, fetch,
 				time);
 	}
 
-	/** Loads committed offsets and memberships from the database, without starting the sweep. */
+	/**
+	 * Loads committed offsets and memberships from the database, without starting the sweep. Shared groups stay in
+	 * the database, where every action loads them.
+	 */
 	public void restore() {
 		this.committed.load(this.store.loadCommittedOffsets());
-		for (StoredGroup stored : this.store.loadGroups()) {
-			this.groups.restore(stored);
+		if (!this.groups.shared()) {
+			for (StoredGroup stored : this.store.loadGroups()) {
+				this.groups.restore(stored);
+			}
 		}
 		this.administration.dropOffsetsOfDeletedTopics();
 		logger.info("Restored {} consumer groups.", this.groups.snapshot().size());
@@ -124,7 +134,8 @@ public class GroupCoordinator implements AutoCloseable {
 		GroupErrors.checkGroupId(groupId);
 		config.topics().forEach(this.topics::topic);
 		return this.groups.withGroup(groupId, true, null, group -> {
-			GroupMember member = new GroupMember(UUID.randomUUID().toString(), config, transport, listener);
+			GroupMember member = new GroupMember(UUID.randomUUID().toString(), config, transport,
+					new MemberPresence(listener));
 			group.touch(member, this.time.nanoseconds(), 0);
 			GroupMember previous = (config.instanceId() != null) ? group.memberWithInstanceId(config.instanceId())
 					: null;
@@ -344,6 +355,26 @@ public class GroupCoordinator implements AutoCloseable {
 	 * meters. Never throws.
 	 */
 	void sweep() {
+		if (this.groups.shared()) {
+			try {
+				this.groups.sweepShared(SHARED_FULL_SWEEP_EVERY);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Could not look for shared groups to check; trying again shortly.", ex);
+			}
+		}
+		else {
+			sweepInMemory();
+		}
+		try {
+			this.meters.refresh(this.groups.snapshot());
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not refresh the group meters; trying again shortly.", ex);
+		}
+	}
+
+	private void sweepInMemory() {
 		for (String groupId : this.groups.snapshot().keySet()) {
 			try {
 				this.groups.withGroup(groupId, false, () -> null, group -> {
@@ -356,25 +387,20 @@ public class GroupCoordinator implements AutoCloseable {
 						groupId, ex);
 			}
 		}
-		try {
-			this.meters.refresh(this.groups.snapshot());
-		}
-		catch (RuntimeException ex) {
-			logger.error("Could not refresh the group meters; trying again shortly.", ex);
-		}
 	}
 
 	/** How many times a group's lock was taken so far; 0 for a group not in memory. */
 	long lockRounds(String groupId) {
-		ConsumerGroup group = this.groups.snapshot().get(groupId);
-		return (group != null) ? group.lockRounds() : 0;
+		return this.groups.lockRounds(groupId);
 	}
 
 	/** The positions delivered to a member in the partitions it owns, revoking ones included. */
 	private List<PartitionOffset> delivered(String groupId, GroupMember member) {
 		return this.groups.withGroup(groupId, false, GroupErrors.unknownMember(groupId, member.memberId()), group -> {
+			GroupMember current = GroupErrors.member(group, member.memberId());
 			List<PartitionOffset> delivered = new ArrayList<>();
-			member.positions(group.owned(member)).forEach((tp, offset) -> delivered.add(PartitionOffset.of(tp, offset)));
+			current.positions(group.owned(current))
+				.forEach((tp, offset) -> delivered.add(PartitionOffset.of(tp, offset)));
 			return delivered;
 		});
 	}

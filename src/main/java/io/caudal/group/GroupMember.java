@@ -1,8 +1,6 @@
 package io.caudal.group;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +10,8 @@ import io.caudal.topic.TopicPartition;
 
 /**
  * One member of a group as the coordinator tracks it: its settings, session deadline, generation,
- * and the position (next offset to deliver) of each partition it reads.
+ * and the position (next offset to deliver) of each partition it reads; what only this node knows
+ * of it is its {@link MemberPresence}.
  *
  * <p>
  * Not thread-safe: every access happens under its {@link ConsumerGroup}'s lock.
@@ -25,7 +24,7 @@ final class GroupMember {
 
 	private final Transport transport;
 
-	private final MemberListener listener;
+	private final MemberPresence presence;
 
 	private long joinOrder;
 
@@ -35,39 +34,37 @@ final class GroupMember {
 
 	private final Map<TopicPartition, Long> positions = new HashMap<>();
 
-	private List<TopicPartition> lastAssignment = List.of();
-
-	private final Set<Runnable> wakeups = new LinkedHashSet<>();
-
-	/**
-	 * Serializes this member's commits, so that the database and the coordinator's cache of
-	 * committed offsets see them in the same order; no other member ever waits on it.
-	 */
-	private final Object commitLock = new Object();
-
-	private int readCursor;
-
-	GroupMember(String memberId, MemberConfig config, Transport transport, MemberListener listener) {
+	GroupMember(String memberId, MemberConfig config, Transport transport, MemberPresence presence) {
 		this.memberId = memberId;
 		this.config = config;
 		this.transport = transport;
-		this.listener = listener;
+		this.presence = presence;
 	}
 
-	static GroupMember restored(StoredMember stored) {
+	/**
+	 * A member as the database holds it.
+	 * @param presence what this node knows of it beyond the database
+	 * @param clock where groups are shared, to place its session deadline on this node's clock; else null, and it
+	 * gets a fresh session from whoever restores it
+	 */
+	static GroupMember restored(StoredMember stored, MemberPresence presence, GroupClock clock) {
 		MemberConfig config = new MemberConfig(stored.topics(), stored.sessionTimeoutMs(), stored.rebalanceTimeoutMs(),
 				stored.assignor(), AutoOffsetReset.parse(stored.autoOffsetReset()), stored.instanceId());
-		GroupMember member = new GroupMember(stored.memberId(), config, Transport.parse(stored.transport()),
-				MemberListener.NONE);
+		GroupMember member = new GroupMember(stored.memberId(), config, Transport.parse(stored.transport()), presence);
 		member.joinOrder = stored.joinOrder();
 		member.generation = stored.generation();
+		if (clock != null && stored.sessionDeadlineMs() != null) {
+			member.deadlineNanos = clock.toNanos(stored.sessionDeadlineMs());
+		}
 		return member;
 	}
 
-	StoredMember stored() {
+	/** @param clock where groups are shared, to keep the session deadline in the database's time; else null */
+	StoredMember stored(GroupClock clock) {
 		return new StoredMember(this.memberId, this.config.instanceId(), this.transport.wireName(),
 				this.config.topics(), this.config.sessionTimeoutMs(), this.config.rebalanceTimeoutMs(),
-				this.config.assignor(), this.config.autoOffsetReset().wireName(), this.joinOrder, this.generation);
+				this.config.assignor(), this.config.autoOffsetReset().wireName(), this.joinOrder, this.generation,
+				(clock != null) ? clock.toDatabaseMs(this.deadlineNanos) : null);
 	}
 
 	String memberId() {
@@ -83,7 +80,11 @@ final class GroupMember {
 	}
 
 	MemberListener listener() {
-		return this.listener;
+		return this.presence.listener();
+	}
+
+	MemberPresence presence() {
+		return this.presence;
 	}
 
 	long joinOrder() {
@@ -146,36 +147,34 @@ final class GroupMember {
 	}
 
 	List<TopicPartition> lastAssignment() {
-		return this.lastAssignment;
+		return this.presence.lastAssignment();
 	}
 
 	void lastAssignment(List<TopicPartition> assignment) {
-		this.lastAssignment = List.copyOf(assignment);
+		this.presence.lastAssignment(assignment);
 	}
 
 	/** Runs once at the next notification. */
 	void addWakeup(Runnable wakeup) {
-		this.wakeups.add(wakeup);
+		this.presence.addWakeup(wakeup);
 	}
 
 	void removeWakeup(Runnable wakeup) {
-		this.wakeups.remove(wakeup);
+		this.presence.removeWakeup(wakeup);
 	}
 
 	/** Hands back the wakeups waiting for the member's next news, forgetting them. */
 	List<Runnable> notified() {
-		List<Runnable> due = new ArrayList<>(this.wakeups);
-		this.wakeups.clear();
-		return due;
+		return this.presence.notified();
 	}
 
 	/** The index of the partition a poll reads first, moving on at each poll so none is starved. */
 	int nextReadCursor() {
-		return this.readCursor++ & Integer.MAX_VALUE;
+		return this.presence.nextReadCursor();
 	}
 
 	Object commitLock() {
-		return this.commitLock;
+		return this.presence.commitLock();
 	}
 
 }

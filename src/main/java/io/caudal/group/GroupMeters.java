@@ -9,13 +9,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.PartitionState;
 import io.caudal.topic.TopicPartition;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 
 /**
  * The group meters: {@code caudal.group.lag} per group, topic and partition with a committed offset, and
- * {@code caudal.group.members} per group. Rows are rebuilt by the coordinator's sweep only when they went stale
+ * {@code caudal.group.members} per group, and {@code caudal.group.sessions.expired}. Rows are rebuilt by the coordinator's sweep only when they went stale
  * (a group or a first commit appeared, a topic or group went). Thread-safe.
  */
 final class GroupMeters {
@@ -30,6 +31,8 @@ final class GroupMeters {
 
 	private final AtomicBoolean stale = new AtomicBoolean(true);
 
+	private final Counter expiredSessions;
+
 	GroupMeters(CommittedOffsets committed, FetchService fetch, MeterRegistry meters) {
 		this.committed = committed;
 		this.fetch = fetch;
@@ -40,6 +43,14 @@ final class GroupMeters {
 		this.members = MultiGauge.builder("caudal.group.members")
 			.description("Members of a consumer group")
 			.register(meters);
+		this.expiredSessions = Counter.builder("caudal.group.sessions.expired")
+			.description("Members removed by this node because their session ended")
+			.register(meters);
+	}
+
+	/** A member's session ended and this node removed it. */
+	void sessionExpired() {
+		this.expiredSessions.increment();
 	}
 
 	/** The rows must be rebuilt at the next refresh. */

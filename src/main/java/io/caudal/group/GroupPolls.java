@@ -90,7 +90,7 @@ final class GroupPolls {
 				PartitionState state = this.fetch.findState(tp).orElse(null);
 				if (state != null) {
 					long position = position(group, member, tp, state);
-					member.position(tp, position);
+					group.moveTo(member, tp, position);
 					positions.add(PartitionOffset.of(tp, position));
 				}
 			}
@@ -122,7 +122,7 @@ final class GroupPolls {
 			}
 			Set<TopicPartition> partitions = new HashSet<>();
 			for (Delivery delivery : accepted) {
-				member.position(delivery.partition(), delivery.nextOffset());
+				group.moveTo(member, delivery.partition(), delivery.nextOffset());
 				partitions.add(delivery.partition());
 			}
 			return new Delivered(assignment, partitions, member.positions(readable));

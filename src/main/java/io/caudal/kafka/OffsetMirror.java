@@ -4,6 +4,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -102,6 +106,41 @@ public final class OffsetMirror implements OffsetStore, AutoCloseable {
 	@Override
 	public void apply(GroupChanges changes) {
 		this.store.apply(changes);
+	}
+
+	@Override
+	public Optional<StoredGroup> loadGroup(String groupId) {
+		return this.store.loadGroup(groupId);
+	}
+
+	@Override
+	public <T> T inTransaction(Supplier<T> work) {
+		return this.store.inTransaction(work);
+	}
+
+	@Override
+	public OptionalLong lockGroup(String groupId) {
+		return this.store.lockGroup(groupId);
+	}
+
+	@Override
+	public void createGroup(String groupId) {
+		this.store.createGroup(groupId);
+	}
+
+	@Override
+	public long databaseTimeMs() {
+		return this.store.databaseTimeMs();
+	}
+
+	@Override
+	public Set<String> groupsDue(long nowMs) {
+		return this.store.groupsDue(nowMs);
+	}
+
+	@Override
+	public Map<String, Long> groupVersions() {
+		return this.store.groupVersions();
 	}
 
 	private void mirror(String groupId, List<PartitionOffset> offsets) {

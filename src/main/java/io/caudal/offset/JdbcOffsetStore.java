@@ -7,13 +7,20 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.topic.TopicPartition;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -22,12 +29,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code committed_offsets}.
  *
  * <p>
- * Every change is one transaction. A commit locks the member's row and then each partition's
- * ownership row ({@code SELECT ... FOR UPDATE}, partitions in topic-then-partition order) before
- * it writes, so a commit and a change of ownership are serialized by the database itself: a
- * zombie's commit either ran while it still owned the partition or sees it gone and writes
- * nothing. Membership changes take member rows before partition rows, the same order, so the two
- * cannot deadlock. SQL is portable (H2, PostgreSQL): an upsert is an UPDATE and, when it matched
+ * Every change is one transaction. A commit locks the group's row (moving its version), the member's row and then
+ * each partition's ownership row ({@code SELECT ... FOR UPDATE}, partitions in topic-then-partition order) before
+ * it writes, so a commit and a change of ownership are serialized by the database itself: a zombie's commit either
+ * ran while it still owned the partition or sees it gone and writes nothing. Membership changes take the group's
+ * row, then member rows, then partition rows, the same order, so the two cannot deadlock. SQL is portable (H2, PostgreSQL): an upsert is an UPDATE and, when it matched
  * no row, an INSERT; text that reaches an answer (a member's topics) is sorted in Java, not by the
  * database, whose order of text follows its collation.
  *
@@ -43,9 +49,16 @@ public class JdbcOffsetStore implements OffsetStore {
 
 	private final TransactionTemplate transactions;
 
-	public JdbcOffsetStore(JdbcClient jdbc, PlatformTransactionManager transactionManager) {
+	private final TransactionTemplate ownTransactions;
+
+	private final DatabaseClock clock;
+
+	public JdbcOffsetStore(JdbcClient jdbc, PlatformTransactionManager transactionManager, DatabaseClock clock) {
 		this.jdbc = jdbc;
 		this.transactions = new TransactionTemplate(transactionManager);
+		this.ownTransactions = new TransactionTemplate(transactionManager);
+		this.ownTransactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.clock = clock;
 	}
 
 	/** Every committed offset of every group, group id to partition to offset. */
@@ -89,6 +102,9 @@ public class JdbcOffsetStore implements OffsetStore {
 		List<PartitionOffset> sorted = new ArrayList<>(offsets);
 		sorted.sort(PARTITION_ORDER);
 		this.transactions.executeWithoutResult(status -> {
+			// The group's row first, the order every change of a group takes its locks in; moving its version tells
+			// other nodes that the offsets they may have cached changed.
+			this.jdbc.sql("UPDATE consumer_groups SET version = version + 1 WHERE group_id = ?").param(groupId).update();
 			Integer memberGeneration = this.jdbc
 				.sql("SELECT generation FROM group_members WHERE group_id = ? AND member_id = ? FOR UPDATE")
 				.params(groupId, memberId)
@@ -149,48 +165,122 @@ public class JdbcOffsetStore implements OffsetStore {
 	/** Every group's membership, members in join order. */
 	@Override
 	public List<StoredGroup> loadGroups() {
-		Map<String, Integer> generations = new LinkedHashMap<>();
-		this.jdbc.sql("SELECT group_id, generation FROM consumer_groups ORDER BY group_id")
+		return loadGroups("", List.of());
+	}
+
+	@Override
+	public Optional<StoredGroup> loadGroup(String groupId) {
+		return loadGroups(" WHERE group_id = ?", List.of(groupId)).stream().findFirst();
+	}
+
+	@Override
+	public <T> T inTransaction(Supplier<T> work) {
+		return this.transactions.execute(status -> work.get());
+	}
+
+	@Override
+	public OptionalLong lockGroup(String groupId) {
+		return this.jdbc.sql("SELECT version FROM consumer_groups WHERE group_id = ? FOR UPDATE")
+			.param(groupId)
+			.query(Long.class)
+			.optional()
+			.map(OptionalLong::of)
+			.orElse(OptionalLong.empty());
+	}
+
+	@Override
+	public void createGroup(String groupId) {
+		try {
+			this.ownTransactions.executeWithoutResult(status -> this.jdbc
+				.sql("INSERT INTO consumer_groups (group_id, generation, version)"
+						+ " SELECT ?, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM consumer_groups WHERE group_id = ?)")
+				.params(groupId, groupId)
+				.update());
+		}
+		catch (DuplicateKeyException ex) {
+			// Another node created it at the same moment: it exists, which is all the caller asked.
+		}
+	}
+
+	@Override
+	public long databaseTimeMs() {
+		return this.clock.nowMs();
+	}
+
+	@Override
+	public Set<String> groupsDue(long nowMs) {
+		Set<String> due = new TreeSet<>();
+		this.jdbc.sql("SELECT group_id FROM group_members WHERE session_deadline_ms < ?"
+				+ " UNION SELECT group_id FROM group_partitions WHERE release_deadline_ms < ?")
+			.params(nowMs, nowMs)
 			.query(rs -> {
-				generations.put(rs.getString(1), rs.getInt(2));
+				due.add(rs.getString(1));
+			});
+		return due;
+	}
+
+	@Override
+	public Map<String, Long> groupVersions() {
+		Map<String, Long> versions = new HashMap<>();
+		this.jdbc.sql("SELECT group_id, version FROM consumer_groups").query(rs -> {
+			versions.put(rs.getString(1), rs.getLong(2));
+		});
+		return versions;
+	}
+
+	private List<StoredGroup> loadGroups(String where, List<Object> params) {
+		Map<String, long[]> versions = new LinkedHashMap<>();
+		this.jdbc.sql("SELECT group_id, generation, version FROM consumer_groups" + where + " ORDER BY group_id")
+			.params(params)
+			.query(rs -> {
+				versions.put(rs.getString(1), new long[] { rs.getInt(2), rs.getLong(3) });
 			});
 		Map<String, Map<String, List<String>>> topics = new HashMap<>();
-		this.jdbc.sql("SELECT group_id, member_id, topic FROM group_member_topics").query(rs -> {
-			topics.computeIfAbsent(rs.getString(1), group -> new HashMap<>())
-				.computeIfAbsent(rs.getString(2), member -> new ArrayList<>())
-				.add(rs.getString(3));
-		});
+		this.jdbc.sql("SELECT group_id, member_id, topic FROM group_member_topics" + where)
+			.params(params)
+			.query(rs -> {
+				topics.computeIfAbsent(rs.getString(1), group -> new HashMap<>())
+					.computeIfAbsent(rs.getString(2), member -> new ArrayList<>())
+					.add(rs.getString(3));
+			});
 		topics.values().forEach(byMember -> byMember.values().forEach(Collections::sort));
 		Map<String, List<StoredMember>> members = new HashMap<>();
 		this.jdbc.sql("SELECT group_id, member_id, instance_id, transport, session_timeout_ms, assignor,"
-				+ " auto_offset_reset, join_order, generation, rebalance_timeout_ms FROM group_members"
-				+ " ORDER BY group_id, join_order")
+				+ " auto_offset_reset, join_order, generation, rebalance_timeout_ms, session_deadline_ms"
+				+ " FROM group_members" + where + " ORDER BY group_id, join_order")
+			.params(params)
 			.query(rs -> {
 				String groupId = rs.getString(1);
 				String memberId = rs.getString(2);
 				members.computeIfAbsent(groupId, group -> new ArrayList<>())
 					.add(new StoredMember(memberId, rs.getString(3), rs.getString(4),
 							topics.getOrDefault(groupId, Map.of()).getOrDefault(memberId, List.of()), rs.getInt(5),
-							rs.getInt(10), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getInt(9)));
+							rs.getInt(10), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getInt(9),
+							rs.getObject(11, Long.class)));
 			});
 		Map<String, List<StoredPartition>> partitions = new HashMap<>();
 		this.jdbc.sql("SELECT group_id, topic, partition_index, target_member_id, owner_member_id, revoking,"
-				+ " revoked_generation FROM group_partitions ORDER BY group_id, topic, partition_index")
+				+ " revoked_generation, delivered_position, release_deadline_ms FROM group_partitions" + where
+				+ " ORDER BY group_id, topic, partition_index")
+			.params(params)
 			.query(rs -> {
 				String groupId = rs.getString(1);
 				Integer revokedGeneration = null;
 				if (rs.getBoolean(6)) {
 					// Rows written before revocations kept a generation are revoked by the group's current one.
 					Integer stored = rs.getObject(7, Integer.class);
-					revokedGeneration = (stored != null) ? stored : generations.getOrDefault(groupId, 0);
+					revokedGeneration = (stored != null) ? stored
+							: (int) versions.getOrDefault(groupId, new long[] { 0, 0 })[0];
 				}
 				partitions.computeIfAbsent(groupId, group -> new ArrayList<>())
 					.add(new StoredPartition(new TopicPartition(rs.getString(2), rs.getInt(3)), rs.getString(4),
-							rs.getString(5), revokedGeneration));
+							rs.getString(5), revokedGeneration, rs.getObject(8, Long.class),
+							rs.getObject(9, Long.class)));
 			});
 		List<StoredGroup> groups = new ArrayList<>();
-		generations.forEach((groupId, generation) -> groups.add(new StoredGroup(groupId, generation,
-				members.getOrDefault(groupId, List.of()), partitions.getOrDefault(groupId, List.of()))));
+		versions.forEach((groupId, generationAndVersion) -> groups.add(new StoredGroup(groupId,
+				generationAndVersion[1], (int) generationAndVersion[0], members.getOrDefault(groupId, List.of()),
+				partitions.getOrDefault(groupId, List.of()))));
 		return groups;
 	}
 
@@ -206,11 +296,12 @@ public class JdbcOffsetStore implements OffsetStore {
 				this.jdbc.sql("DELETE FROM consumer_groups WHERE group_id = ?").param(groupId).update();
 				return;
 			}
-			int updated = this.jdbc.sql("UPDATE consumer_groups SET generation = ? WHERE group_id = ?")
+			int updated = this.jdbc
+				.sql("UPDATE consumer_groups SET generation = ?, version = version + 1 WHERE group_id = ?")
 				.params(changes.generation(), groupId)
 				.update();
 			if (updated == 0) {
-				this.jdbc.sql("INSERT INTO consumer_groups (group_id, generation) VALUES (?, ?)")
+				this.jdbc.sql("INSERT INTO consumer_groups (group_id, generation, version) VALUES (?, ?, 1)")
 					.params(groupId, changes.generation())
 					.update();
 			}
@@ -238,18 +329,19 @@ public class JdbcOffsetStore implements OffsetStore {
 	}
 
 	private void saveMember(String groupId, StoredMember member) {
-		int updated = this.jdbc.sql("UPDATE group_members SET generation = ? WHERE group_id = ? AND member_id = ?")
-			.params(member.generation(), groupId, member.memberId())
+		int updated = this.jdbc
+			.sql("UPDATE group_members SET generation = ?, session_deadline_ms = ? WHERE group_id = ? AND member_id = ?")
+			.params(member.generation(), member.sessionDeadlineMs(), groupId, member.memberId())
 			.update();
 		if (updated > 0) {
 			return;
 		}
 		this.jdbc.sql("INSERT INTO group_members (group_id, member_id, instance_id, transport, session_timeout_ms,"
-				+ " rebalance_timeout_ms, assignor, auto_offset_reset, join_order, generation)"
-				+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				+ " rebalance_timeout_ms, assignor, auto_offset_reset, join_order, generation, session_deadline_ms)"
+				+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			.params(groupId, member.memberId(), member.instanceId(), member.transport(), member.sessionTimeoutMs(),
 					member.rebalanceTimeoutMs(), member.assignor(), member.autoOffsetReset(), member.joinOrder(),
-					member.generation())
+					member.generation(), member.sessionDeadlineMs())
 			.update();
 		for (String topic : member.topics()) {
 			this.jdbc.sql("INSERT INTO group_member_topics (group_id, member_id, topic) VALUES (?, ?, ?)")
@@ -262,15 +354,19 @@ public class JdbcOffsetStore implements OffsetStore {
 		TopicPartition tp = partition.topicPartition();
 		int updated = this.jdbc
 			.sql("UPDATE group_partitions SET target_member_id = ?, owner_member_id = ?, revoking = ?,"
-					+ " revoked_generation = ? WHERE group_id = ? AND topic = ? AND partition_index = ?")
+					+ " revoked_generation = ?, delivered_position = ?, release_deadline_ms = ?"
+					+ " WHERE group_id = ? AND topic = ? AND partition_index = ?")
 			.params(partition.targetMemberId(), partition.ownerMemberId(), partition.revoking(),
-					partition.revokedGeneration(), groupId, tp.topic(), tp.partition())
+					partition.revokedGeneration(), partition.position(), partition.releaseDeadlineMs(), groupId,
+					tp.topic(), tp.partition())
 			.update();
 		if (updated == 0) {
 			this.jdbc.sql("INSERT INTO group_partitions (group_id, topic, partition_index, target_member_id,"
-					+ " owner_member_id, revoking, revoked_generation) VALUES (?, ?, ?, ?, ?, ?, ?)")
+					+ " owner_member_id, revoking, revoked_generation, delivered_position, release_deadline_ms)"
+					+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 				.params(groupId, tp.topic(), tp.partition(), partition.targetMemberId(), partition.ownerMemberId(),
-						partition.revoking(), partition.revokedGeneration())
+						partition.revoking(), partition.revokedGeneration(), partition.position(),
+						partition.releaseDeadlineMs())
 				.update();
 		}
 	}

@@ -2,6 +2,10 @@ package io.caudal.offset;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
@@ -45,7 +49,31 @@ public interface OffsetStore {
 	/** Every group's membership, members in join order. */
 	List<StoredGroup> loadGroups();
 
-	/** Writes one operation's membership changes. */
+	/** Writes one operation's membership changes, and moves the group's version. */
 	void apply(GroupChanges changes);
+
+	/** One group's membership, or empty when it has no row. */
+	Optional<StoredGroup> loadGroup(String groupId);
+
+	/** Runs work in one transaction; the calls of this store made inside it join it. */
+	<T> T inTransaction(Supplier<T> work);
+
+	/**
+	 * Locks a group's row until the surrounding transaction ends, so that no other node acts on the group meanwhile.
+	 * @return the group's version, or empty when it has no row
+	 */
+	OptionalLong lockGroup(String groupId);
+
+	/** Creates a group's row unless it exists, in a transaction of its own; safe when several nodes race. */
+	void createGroup(String groupId);
+
+	/** Now, in the database's time (see {@link DatabaseClock}). */
+	long databaseTimeMs();
+
+	/** The groups with a session or a revocation whose deadline, in the database's time, is before {@code nowMs}. */
+	Set<String> groupsDue(long nowMs);
+
+	/** Every group's version, by group id. */
+	Map<String, Long> groupVersions();
 
 }

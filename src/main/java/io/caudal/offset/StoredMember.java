@@ -3,7 +3,7 @@ package io.caudal.offset;
 import java.util.List;
 
 /**
- * A member as the database keeps it. Everything but {@code generation} is fixed when the member
+ * A member as the database keeps it. Everything but {@code generation} and the deadline is fixed when the member
  * joins.
  * @param memberId the id the coordinator gave it
  * @param instanceId its static instance id, or null
@@ -15,9 +15,12 @@ import java.util.List;
  * @param autoOffsetReset {@code earliest}, {@code latest} or {@code none}
  * @param joinOrder its rank by join time within the group, lowest first
  * @param generation the group generation it was last told
+ * @param sessionDeadlineMs when its session ends, in the database's time; null where groups are not shared (a
+ * single node gives every member a fresh session when it starts)
  */
 public record StoredMember(String memberId, String instanceId, String transport, List<String> topics,
-		int sessionTimeoutMs, int rebalanceTimeoutMs, String assignor, String autoOffsetReset, long joinOrder, int generation) {
+		int sessionTimeoutMs, int rebalanceTimeoutMs, String assignor, String autoOffsetReset, long joinOrder,
+		int generation, Long sessionDeadlineMs) {
 
 	public StoredMember {
 		topics = List.copyOf(topics);

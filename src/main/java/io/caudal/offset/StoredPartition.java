@@ -9,9 +9,12 @@ import io.caudal.topic.TopicPartition;
  * @param ownerMemberId the member owning it now, or null while it is free
  * @param revokedGeneration the generation whose answer told the owner to give it up, or null while it is not
  * being revoked
+ * @param position the next offset the owner is delivered, or null when it has none yet or groups are not shared
+ * @param releaseDeadlineMs when a revoked partition is released whatever its owner says, in the database's time;
+ * null when it is not revoked or groups are not shared
  */
 public record StoredPartition(TopicPartition topicPartition, String targetMemberId, String ownerMemberId,
-		Integer revokedGeneration) {
+		Integer revokedGeneration, Long position, Long releaseDeadlineMs) {
 
 	/** Whether the owner has been told to give it up. */
 	public boolean revoking() {

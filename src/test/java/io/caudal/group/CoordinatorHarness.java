@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.caudal.offset.DatabaseClock;
 import io.caudal.offset.JdbcOffsetStore;
 import io.caudal.support.FakeTime;
 import io.caudal.support.StorageHarness;
@@ -42,11 +43,12 @@ public final class CoordinatorHarness implements AutoCloseable {
 		this.door = new StorageHarness(dataDir);
 		this.time = this.door.time;
 		this.jdbc = this.door.jdbc;
-		this.store = new JdbcOffsetStore(this.jdbc, new DataSourceTransactionManager(this.door.dataSource));
+		this.store = new JdbcOffsetStore(this.jdbc, new DataSourceTransactionManager(this.door.dataSource),
+				new DatabaseClock(this.jdbc));
 		this.topics = this.door.topics;
 		this.fetch = this.door.fetch;
 		this.coordinator = new GroupCoordinator(this.topics, this.fetch, this.store, this.time, Runnable::run,
-				this.door.meters);
+				this.door.meters, false);
 		this.topics.onDelete(this.coordinator::topicDeleted);
 		this.coordinator.restore();
 	}
@@ -71,8 +73,13 @@ public final class CoordinatorHarness implements AutoCloseable {
 
 	/** The owners in the database, which fence commits. */
 	Map<TopicPartition, String> storedOwners(String groupId) {
+		return storedOwners(this.jdbc, groupId);
+	}
+
+	/** The owners in a database, which fence commits. */
+	static Map<TopicPartition, String> storedOwners(JdbcClient jdbc, String groupId) {
 		Map<TopicPartition, String> owners = new HashMap<>();
-		this.jdbc.sql("SELECT topic, partition_index, owner_member_id FROM group_partitions"
+		jdbc.sql("SELECT topic, partition_index, owner_member_id FROM group_partitions"
 				+ " WHERE group_id = ? AND owner_member_id IS NOT NULL")
 			.param(groupId)
 			.query(rs -> {
@@ -82,7 +89,7 @@ public final class CoordinatorHarness implements AutoCloseable {
 	}
 
 	/** Owners as the coordinator describes them; fails the test if a partition has two. */
-	Map<TopicPartition, String> describedOwners(GroupDescription description) {
+	static Map<TopicPartition, String> describedOwners(GroupDescription description) {
 		Map<TopicPartition, String> owners = new HashMap<>();
 		for (GroupDescription.Member member : description.members()) {
 			List<TopicPartition> owned = new ArrayList<>(member.assignment());
@@ -100,7 +107,7 @@ public final class CoordinatorHarness implements AutoCloseable {
 	/** A restarted coordinator on the same database and topics, as after a server restart. */
 	GroupCoordinator restarted() {
 		GroupCoordinator restarted = new GroupCoordinator(this.topics, this.fetch, this.store, this.time,
-				Runnable::run, new SimpleMeterRegistry());
+				Runnable::run, new SimpleMeterRegistry(), false);
 		restarted.restore();
 		return restarted;
 	}

@@ -249,7 +249,7 @@ class GroupCoordinatorPropertyTest {
 		}
 
 		private Map<TopicPartition, String> owners() {
-			return this.harness.describedOwners(description());
+			return CoordinatorHarness.describedOwners(description());
 		}
 
 		private GroupDescription description() {

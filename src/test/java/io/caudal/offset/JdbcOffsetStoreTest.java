@@ -46,7 +46,7 @@ class JdbcOffsetStoreTest {
 	 * would let the tests commit.
 	 */
 	@JdbcTest
-	@Import(JdbcOffsetStore.class)
+	@Import({ JdbcOffsetStore.class, DatabaseClock.class })
 	abstract static class Cases {
 
 		private static final TopicPartition ORDERS_0 = new TopicPartition("orders", 0);
@@ -60,7 +60,7 @@ class JdbcOffsetStoreTest {
 		void memberOwningOrders0() {
 			this.store.apply(new GroupChanges("billing", 3, false,
 					List.of(member("m1", 3), member("m2", 3)), List.of(),
-					List.of(new StoredPartition(ORDERS_0, "m1", "m1", null), new StoredPartition(ORDERS_1, "m2", "m2", 3)),
+					List.of(new StoredPartition(ORDERS_0, "m1", "m1", null, null, null), new StoredPartition(ORDERS_1, "m2", "m2", 3, null, null)),
 					List.of()));
 		}
 
@@ -103,19 +103,43 @@ class JdbcOffsetStoreTest {
 		@Test
 		void membershipChangesAreWrittenAndLoadedBack() {
 			this.store.apply(new GroupChanges("billing", 4, false, List.of(member("m1", 4), member("m3", 0)), List.of("m2"),
-					List.of(new StoredPartition(ORDERS_1, "m3", null, null)), List.of()));
+					List.of(new StoredPartition(ORDERS_1, "m3", null, null, null, null)), List.of()));
 			StoredGroup loaded = this.store.loadGroups().get(0);
 			assertThat(loaded.groupId()).isEqualTo("billing");
 			assertThat(loaded.generation()).isEqualTo(4);
 			assertThat(loaded.members()).extracting(StoredMember::memberId).containsExactly("m1", "m3");
 			assertThat(loaded.members().get(0)).isEqualTo(member("m1", 4));
-			assertThat(loaded.partitions()).containsExactly(new StoredPartition(ORDERS_0, "m1", "m1", null),
-					new StoredPartition(ORDERS_1, "m3", null, null));
+			assertThat(loaded.partitions()).containsExactly(new StoredPartition(ORDERS_0, "m1", "m1", null, null, null),
+					new StoredPartition(ORDERS_1, "m3", null, null, null, null));
 
 			this.store.apply(new GroupChanges("billing", 4, false, List.of(), List.of(), List.of(), List.of(ORDERS_1)));
 			assertThat(this.store.loadGroups().get(0).partitions()).hasSize(1);
 			this.store.apply(new GroupChanges("billing", 4, true, List.of(), List.of(), List.of(), List.of()));
 			assertThat(this.store.loadGroups()).isEmpty();
+		}
+
+		@Test
+		void sharedGroupsKeepDeadlinesAndPositionsInDatabaseTimeAndMoveTheirVersionWithEveryWrite() {
+			long version = this.store.lockGroup("billing").orElseThrow();
+			long now = this.store.databaseTimeMs();
+			assertThat(now).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
+			StoredMember silent = new StoredMember("m1", null, "http", List.of("orders"), 30000, 30000, "range",
+					"latest", 1, 3, now - 1);
+			StoredPartition revoked = new StoredPartition(ORDERS_1, "m1", "m2", 3, 17L, now + 60_000);
+			this.store.apply(new GroupChanges("billing", 3, false, List.of(silent), List.of(), List.of(revoked),
+					List.of()));
+			StoredGroup loaded = this.store.loadGroup("billing").orElseThrow();
+			assertThat(loaded.members().get(0)).isEqualTo(silent);
+			assertThat(loaded.partitions()).contains(revoked);
+			assertThat(loaded.version()).isEqualTo(version + 1);
+			assertThat(this.store.groupsDue(now)).as("a session past its deadline").containsExactly("billing");
+			assertThat(this.store.groupsDue(now - 2)).isEmpty();
+
+			this.store.commit("billing", "m2", null, List.of(new PartitionOffset("orders", 1, 17)), 1000);
+			assertThat(this.store.groupVersions()).as("a commit moves the version too")
+				.containsEntry("billing", version + 2);
+			assertThat(this.store.lockGroup("nobody")).isEmpty();
+			assertThat(this.store.loadGroup("nobody")).isEmpty();
 		}
 
 		@Test
@@ -133,7 +157,7 @@ class JdbcOffsetStoreTest {
 
 		private static StoredMember member(String memberId, int generation) {
 			return new StoredMember(memberId, null, "http", List.of("orders"), 30000, 30000, "range", "latest",
-					memberId.charAt(1) - '0', generation);
+					memberId.charAt(1) - '0', generation, null);
 		}
 
 	}
