@@ -7,6 +7,12 @@ ALTER TABLE consumer_groups ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
 
 ALTER TABLE group_members ADD COLUMN session_deadline_ms BIGINT;
 
+-- The principal that joined a member (null with security off): only it may act as the member, on any node, and
+-- its members count against its cap wherever they joined.
+ALTER TABLE group_members ADD COLUMN principal VARCHAR(260);
+
+CREATE INDEX group_members_principal ON group_members (principal);
+
 ALTER TABLE group_partitions ADD COLUMN delivered_position BIGINT;
 
 ALTER TABLE group_partitions ADD COLUMN release_deadline_ms BIGINT;

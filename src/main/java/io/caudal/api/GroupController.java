@@ -3,12 +3,15 @@ package io.caudal.api;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import io.caudal.config.CaudalProperties;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.group.GroupCoordinator;
 import io.caudal.group.MemberConfig;
 import io.caudal.group.MemberListener;
+import io.caudal.group.MemberSubscription;
 import io.caudal.group.Transport;
 import io.caudal.offset.PartitionOffset;
 import io.caudal.security.AccessControl;
@@ -16,7 +19,6 @@ import io.caudal.security.Audited;
 import io.caudal.security.AuthorizedInHandler;
 import io.caudal.security.CaudalPrincipal;
 import io.caudal.security.AclOperation;
-import io.caudal.security.MemberOwners;
 import io.caudal.security.PrincipalSlots;
 import io.caudal.security.QuotaCounted;
 import io.caudal.security.Requires;
@@ -63,15 +65,15 @@ class GroupController {
 
 	private final PrincipalSlots slots;
 
-	private final MemberOwners owners;
+	private final int maxMembersPerPrincipal;
 
 	GroupController(GroupCoordinator coordinator, AccessControl access, StaticInstances instances,
-			PrincipalSlots slots, MemberOwners owners) {
+			PrincipalSlots slots, CaudalProperties properties) {
 		this.coordinator = coordinator;
 		this.access = access;
 		this.instances = instances;
 		this.slots = slots;
-		this.owners = owners;
+		this.maxMembersPerPrincipal = properties.security().maxMembersPerPrincipal();
 	}
 
 	@PostMapping(path = "/{group}/members", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -97,33 +99,14 @@ class GroupController {
 		config.topics().forEach(topic -> this.access.require(AclOperation.READ, ResourceType.TOPIC, topic));
 		CaudalPrincipal caller = AccessControl.caller();
 		this.instances.claim(group, config.instanceId(), caller);
-		PrincipalSlots.Slot slot = this.slots.tryTake(caller, PrincipalSlots.Kind.HTTP_MEMBERS);
-		if (slot == null) {
+		String owner = this.access.enabled() ? caller.toString() : null;
+		if (owner != null && this.coordinator.membersJoinedBy(owner, Transport.HTTP) >= this.maxMembersPerPrincipal) {
 			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Principal '" + caller + "' has "
-					+ this.slots.limit(PrincipalSlots.Kind.HTTP_MEMBERS) + " group members, the most one principal "
-					+ "may (caudal.security.max-members-per-principal); leave with one first.");
+					+ this.maxMembersPerPrincipal + " group members, the most one principal may "
+					+ "(caudal.security.max-members-per-principal); leave with one first.");
 		}
-		GroupResponses.Joined joined;
-		String[] memberId = new String[1];
-		try {
-			joined = GroupResponses.Joined.of(this.coordinator.join(group, config, Transport.HTTP, new MemberListener() {
-
-				@Override
-				public void removed() {
-					slot.release();
-					if (memberId[0] != null) {
-						GroupController.this.owners.removed(memberId[0]);
-					}
-				}
-
-			}));
-		}
-		catch (RuntimeException ex) {
-			slot.release();
-			throw ex;
-		}
-		memberId[0] = joined.memberId();
-		this.owners.joined(joined.memberId(), caller);
+		GroupResponses.Joined joined = GroupResponses.Joined
+			.of(this.coordinator.join(group, config, Transport.HTTP, owner, MemberListener.NONE));
 		URI location = UriComponentsBuilder.fromPath("/groups/{group}/members/{member}")
 			.encode()
 			.buildAndExpand(group, joined.memberId())
@@ -304,9 +287,14 @@ class GroupController {
 	 */
 	private void requireTopicsOf(String group, String member) {
 		if (this.access.enabled()) {
-			this.owners.require(group, member, AccessControl.caller());
-			this.coordinator.subscription(group, member)
-				.forEach(topic -> this.access.require(AclOperation.READ, ResourceType.TOPIC, topic));
+			MemberSubscription subscription = this.coordinator.subscription(group, member);
+			CaudalPrincipal caller = AccessControl.caller();
+			if (subscription.owner() != null && !subscription.owner().equals(caller.toString())) {
+				throw new CaudalException(ErrorCode.NOT_AUTHORIZED, "Member " + member + " of group '" + group
+						+ "' was joined by another principal; principal '" + caller + "' may not act as it.",
+						Map.of("resourceType", ResourceType.GROUP.name(), "resourceName", group));
+			}
+			subscription.topics().forEach(topic -> this.access.require(AclOperation.READ, ResourceType.TOPIC, topic));
 		}
 	}
 

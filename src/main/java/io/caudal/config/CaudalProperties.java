@@ -176,8 +176,9 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 	 * {@code RESOURCE_LIMIT}. Sessions end after {@code server.servlet.session.timeout} idle (30 minutes)
 	 * @param syncInterval how often a node looks in the database for keys, ACLs and quotas changed by other nodes
 	 * sharing it
-	 * @param maxMembersPerPrincipal the most HTTP group members one principal may have, over all groups; past it a
-	 * join is refused (429 {@code RESOURCE_LIMIT}). Socket members count as sockets
+	 * @param maxMembersPerPrincipal the most HTTP group members one principal may have, over all groups and every
+	 * node sharing the database; past it a join is refused (429 {@code RESOURCE_LIMIT}). Socket members count as
+	 * sockets
 	 */
 	public record Security(@DefaultValue("false") boolean enabled, @DefaultValue("true") boolean publicDocs,
 			String adminKey, @DefaultValue List<String> superUsers, @DefaultValue Jwt jwt,

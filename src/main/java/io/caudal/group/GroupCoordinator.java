@@ -126,15 +126,17 @@ public class GroupCoordinator implements AutoCloseable {
 	/**
 	 * Adds a member. With an {@code instanceId} still held by a present member, the new member takes that member's
 	 * place and partitions without a rebalance.
+	 * @param owner the principal joining it, kept with the member in the database, or null (security off)
 	 * @return its id, the generation, the leader, and the partitions it may read at once
 	 * @throws CaudalException {@link ErrorCode#INVALID_REQUEST} for a bad group id,
 	 * {@link ErrorCode#TOPIC_NOT_FOUND} for an unknown topic
 	 */
-	public MemberAssignment join(String groupId, MemberConfig config, Transport transport, MemberListener listener) {
+	public MemberAssignment join(String groupId, MemberConfig config, Transport transport, String owner,
+			MemberListener listener) {
 		GroupErrors.checkGroupId(groupId);
 		config.topics().forEach(this.topics::topic);
 		return this.groups.withGroup(groupId, true, null, group -> {
-			GroupMember member = new GroupMember(UUID.randomUUID().toString(), config, transport,
+			GroupMember member = new GroupMember(UUID.randomUUID().toString(), config, transport, owner,
 					new MemberPresence(listener));
 			group.touch(member, this.time.nanoseconds(), 0);
 			GroupMember previous = (config.instanceId() != null) ? group.memberWithInstanceId(config.instanceId())
@@ -155,12 +157,22 @@ public class GroupCoordinator implements AutoCloseable {
 	}
 
 	/**
-	 * The topics a member reads, as it joined.
+	 * Who joined a member and the topics it reads, as it joined.
 	 * @throws CaudalException {@link ErrorCode#UNKNOWN_MEMBER}
 	 */
-	public List<String> subscription(String groupId, String memberId) {
-		return this.groups.withGroup(groupId, false, GroupErrors.unknownMember(groupId, memberId),
-				group -> GroupErrors.member(group, memberId).config().topics());
+	public MemberSubscription subscription(String groupId, String memberId) {
+		return this.groups.withGroup(groupId, false, GroupErrors.unknownMember(groupId, memberId), group -> {
+			GroupMember member = GroupErrors.member(group, memberId);
+			return new MemberSubscription(member.owner(), member.config().topics());
+		});
+	}
+
+	/**
+	 * How many members a principal joined over a transport, in every group and through every node sharing the
+	 * database.
+	 */
+	public int membersJoinedBy(String owner, Transport transport) {
+		return this.store.countMembers(owner, transport.wireName());
 	}
 
 	/**

@@ -26,6 +26,8 @@ final class GroupMember {
 
 	private final MemberPresence presence;
 
+	private final String owner;
+
 	private long joinOrder;
 
 	private long deadlineNanos;
@@ -34,10 +36,12 @@ final class GroupMember {
 
 	private final Map<TopicPartition, Long> positions = new HashMap<>();
 
-	GroupMember(String memberId, MemberConfig config, Transport transport, MemberPresence presence) {
+	/** @param owner the principal that joined it, or null (security off) */
+	GroupMember(String memberId, MemberConfig config, Transport transport, String owner, MemberPresence presence) {
 		this.memberId = memberId;
 		this.config = config;
 		this.transport = transport;
+		this.owner = owner;
 		this.presence = presence;
 	}
 
@@ -50,7 +54,8 @@ final class GroupMember {
 	static GroupMember restored(StoredMember stored, MemberPresence presence, GroupClock clock) {
 		MemberConfig config = new MemberConfig(stored.topics(), stored.sessionTimeoutMs(), stored.rebalanceTimeoutMs(),
 				stored.assignor(), AutoOffsetReset.parse(stored.autoOffsetReset()), stored.instanceId());
-		GroupMember member = new GroupMember(stored.memberId(), config, Transport.parse(stored.transport()), presence);
+		GroupMember member = new GroupMember(stored.memberId(), config, Transport.parse(stored.transport()),
+				stored.principal(), presence);
 		member.joinOrder = stored.joinOrder();
 		member.generation = stored.generation();
 		if (clock != null && stored.sessionDeadlineMs() != null) {
@@ -64,7 +69,7 @@ final class GroupMember {
 		return new StoredMember(this.memberId, this.config.instanceId(), this.transport.wireName(),
 				this.config.topics(), this.config.sessionTimeoutMs(), this.config.rebalanceTimeoutMs(),
 				this.config.assignor(), this.config.autoOffsetReset().wireName(), this.joinOrder, this.generation,
-				(clock != null) ? clock.toDatabaseMs(this.deadlineNanos) : null);
+				(clock != null) ? clock.toDatabaseMs(this.deadlineNanos) : null, this.owner);
 	}
 
 	String memberId() {
@@ -77,6 +82,11 @@ final class GroupMember {
 
 	Transport transport() {
 		return this.transport;
+	}
+
+	/** The principal that joined it, or null (security off). */
+	String owner() {
+		return this.owner;
 	}
 
 	MemberListener listener() {

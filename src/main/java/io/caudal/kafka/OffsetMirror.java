@@ -139,6 +139,11 @@ public final class OffsetMirror implements OffsetStore, AutoCloseable {
 	}
 
 	@Override
+	public int countMembers(String principal, String transport) {
+		return this.store.countMembers(principal, transport);
+	}
+
+	@Override
 	public Map<String, Long> groupVersions() {
 		return this.store.groupVersions();
 	}

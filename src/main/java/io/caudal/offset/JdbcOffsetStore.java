@@ -220,6 +220,14 @@ public class JdbcOffsetStore implements OffsetStore {
 	}
 
 	@Override
+	public int countMembers(String principal, String transport) {
+		return this.jdbc.sql("SELECT COUNT(*) FROM group_members WHERE principal = ? AND transport = ?")
+			.params(principal, transport)
+			.query(Integer.class)
+			.single();
+	}
+
+	@Override
 	public Map<String, Long> groupVersions() {
 		Map<String, Long> versions = new HashMap<>();
 		this.jdbc.sql("SELECT group_id, version FROM consumer_groups").query(rs -> {
@@ -246,7 +254,7 @@ public class JdbcOffsetStore implements OffsetStore {
 		topics.values().forEach(byMember -> byMember.values().forEach(Collections::sort));
 		Map<String, List<StoredMember>> members = new HashMap<>();
 		this.jdbc.sql("SELECT group_id, member_id, instance_id, transport, session_timeout_ms, assignor,"
-				+ " auto_offset_reset, join_order, generation, rebalance_timeout_ms, session_deadline_ms"
+				+ " auto_offset_reset, join_order, generation, rebalance_timeout_ms, session_deadline_ms, principal"
 				+ " FROM group_members" + where + " ORDER BY group_id, join_order")
 			.params(params)
 			.query(rs -> {
@@ -256,7 +264,7 @@ public class JdbcOffsetStore implements OffsetStore {
 					.add(new StoredMember(memberId, rs.getString(3), rs.getString(4),
 							topics.getOrDefault(groupId, Map.of()).getOrDefault(memberId, List.of()), rs.getInt(5),
 							rs.getInt(10), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getInt(9),
-							rs.getObject(11, Long.class)));
+							rs.getObject(11, Long.class), rs.getString(12)));
 			});
 		Map<String, List<StoredPartition>> partitions = new HashMap<>();
 		this.jdbc.sql("SELECT group_id, topic, partition_index, target_member_id, owner_member_id, revoking,"
@@ -337,11 +345,11 @@ public class JdbcOffsetStore implements OffsetStore {
 			return;
 		}
 		this.jdbc.sql("INSERT INTO group_members (group_id, member_id, instance_id, transport, session_timeout_ms,"
-				+ " rebalance_timeout_ms, assignor, auto_offset_reset, join_order, generation, session_deadline_ms)"
-				+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				+ " rebalance_timeout_ms, assignor, auto_offset_reset, join_order, generation, session_deadline_ms,"
+				+ " principal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			.params(groupId, member.memberId(), member.instanceId(), member.transport(), member.sessionTimeoutMs(),
 					member.rebalanceTimeoutMs(), member.assignor(), member.autoOffsetReset(), member.joinOrder(),
-					member.generation(), member.sessionDeadlineMs())
+					member.generation(), member.sessionDeadlineMs(), member.principal())
 			.update();
 		for (String topic : member.topics()) {
 			this.jdbc.sql("INSERT INTO group_member_topics (group_id, member_id, topic) VALUES (?, ?, ?)")

@@ -73,6 +73,9 @@ public interface OffsetStore {
 	/** The groups with a session or a revocation whose deadline, in the database's time, is before {@code nowMs}. */
 	Set<String> groupsDue(long nowMs);
 
+	/** How many members a principal joined over a transport ({@code http}, {@code websocket}), in every group. */
+	int countMembers(String principal, String transport);
+
 	/** Every group's version, by group id. */
 	Map<String, Long> groupVersions();
 

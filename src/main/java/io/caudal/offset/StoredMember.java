@@ -17,10 +17,11 @@ import java.util.List;
  * @param generation the group generation it was last told
  * @param sessionDeadlineMs when its session ends, in the database's time; null where groups are not shared (a
  * single node gives every member a fresh session when it starts)
+ * @param principal the principal that joined it, or null (security off)
  */
 public record StoredMember(String memberId, String instanceId, String transport, List<String> topics,
 		int sessionTimeoutMs, int rebalanceTimeoutMs, String assignor, String autoOffsetReset, long joinOrder,
-		int generation, Long sessionDeadlineMs) {
+		int generation, Long sessionDeadlineMs, String principal) {
 
 	public StoredMember {
 		topics = List.copyOf(topics);

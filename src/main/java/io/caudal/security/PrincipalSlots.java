@@ -12,8 +12,9 @@ import io.caudal.config.CaudalProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Per-principal caps on what a client holds for long (sockets, event streams, waiting long polls, group members), so that one
- * client can no longer take every socket, waiting-poll slot or group membership of the server. With security off there are no principals to tell
+ * Per-principal caps on what a client holds for long (sockets, event streams, waiting long polls), so that one
+ * client can no longer take every socket or waiting-poll slot of the server. (Group members are counted in the
+ * database, where they live.) With security off there are no principals to tell
  * apart and only the server-wide caps apply.
  */
 @Component
@@ -22,7 +23,7 @@ public class PrincipalSlots {
 	/** What is counted. */
 	public enum Kind {
 
-		SOCKETS, STREAMS, WAITING_POLLS, HTTP_MEMBERS
+		SOCKETS, STREAMS, WAITING_POLLS
 
 	}
 
@@ -48,7 +49,6 @@ public class PrincipalSlots {
 		this.limits.put(Kind.SOCKETS, properties.security().maxSocketsPerPrincipal());
 		this.limits.put(Kind.STREAMS, properties.security().maxStreamsPerPrincipal());
 		this.limits.put(Kind.WAITING_POLLS, properties.security().maxWaitingPollsPerPrincipal());
-		this.limits.put(Kind.HTTP_MEMBERS, properties.security().maxMembersPerPrincipal());
 		for (Kind kind : Kind.values()) {
 			this.held.put(kind, new ConcurrentHashMap<>());
 		}

@@ -137,7 +137,7 @@ final class SocketMember implements RecordSource, MemberListener {
 	static SocketMember join(GroupSocketRequest request, Connection connection, GroupCoordinator coordinator,
 			FetchService fetch, RecordEncoder encoder, Time time, CaudalProperties.Websocket settings) {
 		SocketMember member = new SocketMember(request, connection, coordinator, fetch, encoder, time, settings);
-		MemberAssignment joined = coordinator.join(request.group(), request.member(), Transport.WEBSOCKET, member);
+		MemberAssignment joined = coordinator.join(request.group(), request.member(), Transport.WEBSOCKET, null, member);
 		member.memberId = joined.memberId();
 		long now = time.nanoseconds();
 		member.lastCallNanos = now;

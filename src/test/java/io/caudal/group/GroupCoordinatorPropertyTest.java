@@ -139,7 +139,7 @@ class GroupCoordinatorPropertyTest {
 			String instanceId = (this.random.nextInt(5) == 0) ? "instance-" + this.random.nextInt(2) : null;
 			int timeout = this.random.nextBoolean() ? 1000 : 3000;
 			MemberAssignment joined = this.coordinator.join(this.group,
-					new MemberConfig(subscribed, timeout, REBALANCE_MS, assignor, AutoOffsetReset.EARLIEST, instanceId), Transport.HTTP,
+					new MemberConfig(subscribed, timeout, REBALANCE_MS, assignor, AutoOffsetReset.EARLIEST, instanceId), Transport.HTTP, null,
 					MemberListener.NONE);
 			this.knownMembers.add(joined.memberId());
 			remember(joined.memberId(), joined);

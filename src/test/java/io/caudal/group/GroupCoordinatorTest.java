@@ -60,7 +60,7 @@ class GroupCoordinatorTest {
 	void aPartitionMovesOnlyAfterItsOwnerWasToldAndShowedItHeard() {
 		String a = join("g", config("orders")).memberId();
 		AtomicInteger bChanges = new AtomicInteger();
-		MemberAssignment b = this.coordinator.join("g", config("orders"), Transport.WEBSOCKET, new MemberListener() {
+		MemberAssignment b = this.coordinator.join("g", config("orders"), Transport.WEBSOCKET, null, new MemberListener() {
 			@Override
 			public void assignmentChanged() {
 				bChanges.incrementAndGet();
@@ -355,7 +355,7 @@ class GroupCoordinatorTest {
 	}
 
 	private MemberAssignment join(String group, MemberConfig config) {
-		return this.coordinator.join(group, config, Transport.HTTP, MemberListener.NONE);
+		return this.coordinator.join(group, config, Transport.HTTP, null, MemberListener.NONE);
 	}
 
 	private static MemberConfig config(String... topics) {

@@ -99,8 +99,8 @@ class SharedGroupCoordinatorTest {
 
 	@Test
 	void membersJoiningThroughDifferentNodesSplitThePartitionsAndNeverShareOne() {
-		String first = node(0).join(GROUP, config(), Transport.HTTP, MemberListener.NONE).memberId();
-		String second = node(1).join(GROUP, config(), Transport.HTTP, MemberListener.NONE).memberId();
+		String first = node(0).join(GROUP, config(), Transport.HTTP, null, MemberListener.NONE).memberId();
+		String second = node(1).join(GROUP, config(), Transport.HTTP, null, MemberListener.NONE).memberId();
 		for (int round = 0; round < 6; round++) {
 			GroupCoordinator through = node(round % 3);
 			String member = (round % 2 == 0) ? first : second;
@@ -123,7 +123,7 @@ class SharedGroupCoordinatorTest {
 		for (int partition = 0; partition < 4; partition++) {
 			this.door.append("orders", partition, "\"a\"", "\"b\"", "\"c\"");
 		}
-		String member = node(0).join(GROUP, config(), Transport.HTTP, MemberListener.NONE).memberId();
+		String member = node(0).join(GROUP, config(), Transport.HTTP, null, MemberListener.NONE).memberId();
 		List<String> seen = new ArrayList<>();
 		for (int call = 0; call < 8; call++) {
 			Held<Polled> polled = node(call % 3).poll(GROUP, member, 2, 1 << 20, 0, null).join();
@@ -140,10 +140,10 @@ class SharedGroupCoordinatorTest {
 
 	@Test
 	void aSessionEndsOnceWhileEveryNodeSweepsAndALiveMemberStays() throws Exception {
-		String silent = node(0).join(GROUP, config(), Transport.HTTP, MemberListener.NONE).memberId();
+		String silent = node(0).join(GROUP, config(), Transport.HTTP, null, MemberListener.NONE).memberId();
 		String talking = node(1)
 			.join(GROUP, new MemberConfig(List.of("orders"), 60_000, MemberConfig.DEFAULT_REBALANCE_TIMEOUT_MS,
-					"range", AutoOffsetReset.EARLIEST, null), Transport.WEBSOCKET, MemberListener.NONE)
+					"range", AutoOffsetReset.EARLIEST, null), Transport.WEBSOCKET, null, MemberListener.NONE)
 			.memberId();
 		this.nodes.forEach(node -> node.clock().shift(Duration.ofSeconds(31)));
 		node(2).heartbeat(GROUP, talking, null);
@@ -171,11 +171,11 @@ class SharedGroupCoordinatorTest {
 
 	@Test
 	void aLongPollOnOneNodeEndsWhenAJoinThroughAnotherTakesPartitionsFromIt() {
-		MemberAssignment joined = node(0).join(GROUP, config(), Transport.HTTP, MemberListener.NONE);
+		MemberAssignment joined = node(0).join(GROUP, config(), Transport.HTTP, null, MemberListener.NONE);
 		node(1).start();
 		CompletableFuture<Held<Polled>> waiting = node(1).poll(GROUP, joined.memberId(), 10, 1 << 20, 20_000,
 				joined.generation());
-		node(2).join(GROUP, config(), Transport.HTTP, MemberListener.NONE);
+		node(2).join(GROUP, config(), Transport.HTTP, null, MemberListener.NONE);
 
 		Held<Polled> answer = await("the waiting poll's answer").atMost(Duration.ofSeconds(10))
 			.until(() -> waiting.getNow(null), polled -> polled != null);
@@ -186,8 +186,8 @@ class SharedGroupCoordinatorTest {
 
 	@Test
 	void aCommitThroughAnyNodeIsFencedOnceThePartitionMovedOn() {
-		MemberAssignment joined = node(0).join(GROUP, config(), Transport.HTTP, MemberListener.NONE);
-		String later = node(1).join(GROUP, config(), Transport.HTTP, MemberListener.NONE).memberId();
+		MemberAssignment joined = node(0).join(GROUP, config(), Transport.HTTP, null, MemberListener.NONE);
+		String later = node(1).join(GROUP, config(), Transport.HTTP, null, MemberListener.NONE).memberId();
 		MemberAssignment told = node(2).heartbeat(GROUP, joined.memberId(), joined.generation());
 		TopicPartition given = told.revoking().get(0);
 		node(1).heartbeat(GROUP, joined.memberId(), told.generation());

@@ -11,6 +11,7 @@ import io.caudal.support.KafkaStackTest;
 import io.caudal.support.PostgresTestServer;
 import io.caudal.support.SecuredStackTest;
 import io.caudal.support.TestHttp;
+import io.caudal.support.TestHttp.Response;
 import io.caudal.ws.TestSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,9 +28,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * Keys and ACLs changed through one node take effect on another that shares the database (PostgreSQL) within
  * seconds: a new key works there, a revoked one stops working and closes what it held open, a removed ACL refuses.
+ * Group members belong to the principal that joined them on every node, and count against its cap on every node.
  */
 @TestPropertySource(properties = { "caudal.security.enabled=true",
-		"caudal.security.admin-key=" + SecuredStackTest.ADMIN_KEY, "caudal.security.sync-interval=500ms" })
+		"caudal.security.admin-key=" + SecuredStackTest.ADMIN_KEY, "caudal.security.sync-interval=500ms",
+		"caudal.security.max-members-per-principal=2" })
 class SharedSecurityTest extends KafkaStackTest {
 
 	private static final String DATABASE = PostgresTestServer.shared().newDatabase();
@@ -50,7 +53,7 @@ class SharedSecurityTest extends KafkaStackTest {
 				"spring.kafka.bootstrap-servers=" + bootstrapServers(), "spring.datasource.url=" + DATABASE,
 				"spring.datasource.username=" + PostgresTestServer.USER, "spring.datasource.password=",
 				"caudal.security.enabled=true", "caudal.security.admin-key=" + SecuredStackTest.ADMIN_KEY,
-				"caudal.security.sync-interval=500ms");
+				"caudal.security.sync-interval=500ms", "caudal.security.max-members-per-principal=2");
 	}
 
 	@AfterAll
@@ -100,6 +103,45 @@ class SharedSecurityTest extends KafkaStackTest {
 		await().atMost(Duration.ofSeconds(10)).until(() -> secondB.get(records).status() == 200);
 		assertThat(adminA.delete("/acls?principal=key:reader").status()).isEqualTo(200);
 		await().atMost(Duration.ofSeconds(10)).until(() -> secondB.get(records).status() == 403);
+	}
+
+	@Test
+	void aGroupMemberIsItsPrincipalsOnEveryNodeAndCountsAgainstItsCapEverywhere() {
+		TestHttp adminA = this.http.bearer(SecuredStackTest.ADMIN_KEY);
+		String name = topic("shared-members");
+		assertThat(adminA.post("/topics", "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
+		String owner = keyWithGroupRights(adminA, "owner", name);
+		String other = keyWithGroupRights(adminA, "other", name);
+		TestHttp ownerA = this.http.bearer(owner);
+		TestHttp ownerB = nodeB.http().bearer(owner);
+		String join = "{\"topics\":[\"" + name + "\"]}";
+		String first = ownerA.post("/groups/shared-members/members", join).json().get("memberId").asString();
+		assertThat(ownerA.post("/groups/shared-members/members", join).status()).isEqualTo(201);
+
+		await("the other node sees the cap held").atMost(Duration.ofSeconds(10))
+			.until(() -> ownerB.post("/groups/shared-members/members", join).status() == 429);
+		TestHttp otherB = nodeB.http().bearer(other);
+		await("the other principal's key works on B").atMost(Duration.ofSeconds(10))
+			.until(() -> otherB.get("/groups/shared-members").status() == 200);
+		Response asSomeoneElse = otherB.get("/groups/shared-members/members/" + first + "/records");
+		assertThat(asSomeoneElse.status()).as(asSomeoneElse.toString()).isEqualTo(403);
+		assertThat(asSomeoneElse.json().get("code").asString()).isEqualTo("NOT_AUTHORIZED");
+		assertThat(ownerB.get("/groups/shared-members/members/" + first + "/records").status()).isEqualTo(200);
+		assertThat(ownerB.delete("/groups/shared-members/members/" + first).status()).isEqualTo(204);
+		assertThat(ownerA.post("/groups/shared-members/members", join).status()).as("a leave through B frees a place")
+			.isEqualTo(201);
+	}
+
+	/** A new principal with a key, allowed to read the topic and the group {@code shared-members}. */
+	private static String keyWithGroupRights(TestHttp admin, String principal, String topic) {
+		assertThat(admin.post("/principals", "{\"name\":\"" + principal + "\"}").status()).isEqualTo(201);
+		for (String[] resource : new String[][] { { "TOPIC", topic }, { "GROUP", "shared-members" } }) {
+			String acl = "{\"resourceType\":\"" + resource[0] + "\",\"resourceName\":\"" + resource[1]
+					+ "\",\"patternType\":\"LITERAL\",\"principal\":\"key:" + principal
+					+ "\",\"operation\":\"READ\",\"permission\":\"ALLOW\"}";
+			assertThat(admin.post("/acls", acl).status()).isEqualTo(201);
+		}
+		return admin.post("/principals/" + principal + "/keys", "").json().get("key").asString();
 	}
 
 }

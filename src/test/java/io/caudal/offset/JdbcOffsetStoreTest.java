@@ -123,13 +123,13 @@ class JdbcOffsetStoreTest {
 			long version = this.store.lockGroup("billing").orElseThrow();
 			long now = this.store.databaseTimeMs();
 			assertThat(now).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
-			StoredMember silent = new StoredMember("m1", null, "http", List.of("orders"), 30000, 30000, "range",
-					"latest", 1, 3, now - 1);
+			StoredMember silent = new StoredMember("m4", null, "http", List.of("orders"), 30000, 30000, "range",
+					"latest", 4, 3, now - 1, "key:billing");
 			StoredPartition revoked = new StoredPartition(ORDERS_1, "m1", "m2", 3, 17L, now + 60_000);
 			this.store.apply(new GroupChanges("billing", 3, false, List.of(silent), List.of(), List.of(revoked),
 					List.of()));
 			StoredGroup loaded = this.store.loadGroup("billing").orElseThrow();
-			assertThat(loaded.members().get(0)).isEqualTo(silent);
+			assertThat(loaded.members()).contains(silent);
 			assertThat(loaded.partitions()).contains(revoked);
 			assertThat(loaded.version()).isEqualTo(version + 1);
 			assertThat(this.store.groupsDue(now)).as("a session past its deadline").containsExactly("billing");
@@ -138,6 +138,8 @@ class JdbcOffsetStoreTest {
 			this.store.commit("billing", "m2", null, List.of(new PartitionOffset("orders", 1, 17)), 1000);
 			assertThat(this.store.groupVersions()).as("a commit moves the version too")
 				.containsEntry("billing", version + 2);
+			assertThat(this.store.countMembers("key:billing", "http")).isEqualTo(1);
+			assertThat(this.store.countMembers("key:billing", "websocket")).isZero();
 			assertThat(this.store.lockGroup("nobody")).isEmpty();
 			assertThat(this.store.loadGroup("nobody")).isEmpty();
 		}
@@ -157,7 +159,7 @@ class JdbcOffsetStoreTest {
 
 		private static StoredMember member(String memberId, int generation) {
 			return new StoredMember(memberId, null, "http", List.of("orders"), 30000, 30000, "range", "latest",
-					memberId.charAt(1) - '0', generation, null);
+					memberId.charAt(1) - '0', generation, null, null);
 		}
 
 	}

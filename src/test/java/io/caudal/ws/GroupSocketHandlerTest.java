@@ -104,7 +104,7 @@ class GroupSocketHandlerTest {
 	private String httpMember() {
 		return this.coordinator
 			.join("g", new MemberConfig(List.of("orders"), 30_000, REBALANCE_MS, "range", AutoOffsetReset.EARLIEST, null),
-					Transport.HTTP, MemberListener.NONE)
+					Transport.HTTP, null, MemberListener.NONE)
 			.memberId();
 	}
 
