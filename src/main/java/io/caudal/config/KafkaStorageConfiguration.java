@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import io.caudal.concurrent.DaemonThreads;
 import io.caudal.kafka.KafkaEngine;
 import io.caudal.kafka.KafkaStorage;
+import io.caudal.offset.DatabaseClock;
+import io.caudal.topic.KeyLedger;
 import io.caudal.time.Time;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +23,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
@@ -46,6 +50,14 @@ class KafkaStorageConfiguration {
 			.description("Kafka partitions this node's waiting readers (long polls, tails, streams) share one fetch of")
 			.register(meters);
 		return storage;
+	}
+
+	/** Idempotency keys shared by every node through the database, so that a retry through any node writes once. */
+	@Bean
+	KeyLedger keyLedger(KafkaStorage storage, JdbcClient jdbc, PlatformTransactionManager transactionManager,
+			DatabaseClock clock, CaudalProperties properties) {
+		CaudalProperties.Idempotency settings = properties.idempotency();
+		return storage.keyLedger(jdbc, transactionManager, clock, settings.window().toMillis(), settings.maxKeys());
 	}
 
 	/** Reads the cluster's topics again at an interval, to see what other nodes and Kafka's tools changed. */

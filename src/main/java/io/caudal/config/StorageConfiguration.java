@@ -14,6 +14,7 @@ import io.caudal.topic.FetchLimits;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.FileStorage;
 import io.caudal.topic.IdempotencyKeys;
+import io.caudal.topic.KeyLedger;
 import io.caudal.topic.ProduceService;
 import io.caudal.topic.RecordEncoder;
 import io.caudal.topic.Storage;
@@ -25,6 +26,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -54,9 +56,10 @@ class StorageConfiguration {
 
 	@Bean
 	IdempotencyKeys idempotencyKeys(Storage storage, Time time, CaudalProperties properties, TopicService topics,
-			MeterRegistry meters) {
+			MeterRegistry meters, ObjectProvider<KeyLedger> ledger) {
 		CaudalProperties.Idempotency settings = properties.idempotency();
-		IdempotencyKeys keys = new IdempotencyKeys(storage, time, settings.window().toMillis(), settings.maxKeys());
+		IdempotencyKeys keys = new IdempotencyKeys(storage, time, settings.window().toMillis(), settings.maxKeys(),
+				ledger.getIfAvailable());
 		topics.onDelete(keys::forget);
 		Gauge.builder("caudal.idempotency.keys", keys, IdempotencyKeys::size)
 			.description("Idempotency keys remembered, at most caudal.idempotency.max-keys")

@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.offset.OffsetStore;
+import io.caudal.offset.DatabaseClock;
 import io.caudal.topic.IdempotencyMark;
+import io.caudal.topic.KeyLedger;
 import io.caudal.topic.MarkedBatch;
 import io.caudal.topic.NewRecord;
 import io.caudal.topic.PartitionRecords;
@@ -32,6 +34,9 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The Kafka engine behind {@link Storage} ({@code caudal.storage=kafka}): topics are the cluster's topics, records
@@ -95,6 +100,17 @@ public final class KafkaStorage implements Storage {
 	 */
 	public OffsetMirror mirrorOffsets(OffsetStore store, String prefix) {
 		return new OffsetMirror(store, this.admin, prefix, this.timeoutMs);
+	}
+
+	/**
+	 * The idempotency keys of every node on this cluster, kept in the database they share. A claim's lease outlasts
+	 * the producer's delivery timeout (three timeouts) by one timeout.
+	 * @param windowMs how long a key is kept after its first request
+	 * @param maxKeys the most keys kept at once, over every node
+	 */
+	public KeyLedger keyLedger(JdbcClient jdbc, PlatformTransactionManager transactionManager, DatabaseClock clock,
+			long windowMs, int maxKeys) {
+		return new KafkaKeyLedger(jdbc, transactionManager, clock, this, windowMs, maxKeys, 4 * this.timeoutMs);
 	}
 
 	/** Partitions this node's readers wait on now, each fetched once however many wait. */
@@ -213,6 +229,12 @@ public final class KafkaStorage implements Storage {
 	@Override
 	public List<MarkedBatch> markedBatches(TopicPartition partition, long storedSinceMs) {
 		return this.readers.markedBatches(partition, offsetForTimestamp(partition, storedSinceMs));
+	}
+
+	/** The batches carrying Caudal's idempotency header from {@code offset} to the partition's end. */
+	List<MarkedBatch> markedBatchesFrom(TopicPartition partition, long offset) {
+		checkPartition(this.topics.get(partition.topic()), partition.partition());
+		return this.readers.markedBatches(partition, offset);
 	}
 
 	@Override

@@ -22,7 +22,10 @@ import io.caudal.time.Time;
  * Bounded: at most {@code maxKeys} keys are remembered, over all topics. Past that a request with a new key is
  * refused (429 {@code RESOURCE_LIMIT}) until older keys leave the window; a key is never forgotten early, which
  * would turn its retry into a duplicate. A key found again after a restart is kept for a whole window from then,
- * since its batches tell where, not when, they were written. Thread-safe.
+ * since its batches tell where, not when, they were written.
+ * <p>
+ * With a {@link KeyLedger} (several nodes on one storage) the ledger keeps the keys instead, and each entry here
+ * lives only as long as its request. Thread-safe.
  */
 public final class IdempotencyKeys {
 
@@ -38,20 +41,29 @@ public final class IdempotencyKeys {
 
 	private int size;
 
+	private final KeyLedger ledger;
+
 	/**
 	 * @param windowMs how long a key is remembered after its first request
 	 * @param maxKeys the most keys remembered at once
+	 * @param ledger where keys are kept when nodes share the storage, or null: then here
 	 */
-	public IdempotencyKeys(Storage storage, Time time, long windowMs, int maxKeys) {
+	public IdempotencyKeys(Storage storage, Time time, long windowMs, int maxKeys, KeyLedger ledger) {
 		this.storage = storage;
 		this.time = time;
 		this.windowMs = windowMs;
 		this.maxKeys = maxKeys;
+		this.ledger = ledger;
 	}
 
 	/** How many keys are remembered now, over all topics. */
-	public synchronized int size() {
-		return this.size;
+	public int size() {
+		if (this.ledger != null) {
+			return this.ledger.size();
+		}
+		synchronized (this) {
+			return this.size;
+		}
 	}
 
 	/** A request's key and body, as hashes. */
@@ -77,7 +89,7 @@ public final class IdempotencyKeys {
 			return new Request(keyHash & Long.MAX_VALUE, bodySha256.clone());
 		}
 
-		int bodyHash() {
+		public int bodyHash() {
 			return ((this.bodySha256[0] & 0x7f) << 24) | ((this.bodySha256[1] & 0xff) << 16)
 					| ((this.bodySha256[2] & 0xff) << 8) | (this.bodySha256[3] & 0xff);
 		}
@@ -99,6 +111,9 @@ public final class IdempotencyKeys {
 		private final long expiresAtMs;
 
 		private boolean inFlight;
+
+		/** The ledger's claim this entry's request holds, when there is a ledger. */
+		private long claimToken;
 
 		Entry(int bodyHash, byte[] bodySha256, short partitionCount, long expiresAtMs) {
 			this.bodyHash = bodyHash;
@@ -132,6 +147,14 @@ public final class IdempotencyKeys {
 	 * {@code maxKeys} keys are remembered
 	 */
 	Entry begin(String topic, Request request, int partitionCount) {
+		if (this.ledger != null) {
+			KeyLedger.Claim claim = this.ledger.claim(topic, request, partitionCount);
+			Entry entry = new Entry(request.bodyHash(), request.bodySha256(), claim.partitionCount(), Long.MAX_VALUE);
+			entry.stored.putAll(claim.stored());
+			entry.claimToken = claim.token();
+			entry.inFlight = true;
+			return entry;
+		}
 		Map<Long, Entry> keys = keysOf(topic);
 		synchronized (this) {
 			long now = this.time.milliseconds();
@@ -154,14 +177,20 @@ public final class IdempotencyKeys {
 				this.size++;
 			}
 			else if (entry.inFlight) {
-				throw new CaudalException(ErrorCode.IDEMPOTENCY_KEY_IN_USE, "A request with this Idempotency-Key is "
-						+ "still in flight; retry once it has been answered.");
+				throw inUse();
 			}
 			else if (!entry.matches(request)) {
 				throw reused();
 			}
 			entry.inFlight = true;
 			return entry;
+		}
+	}
+
+	/** Notes that the entry's request is about to write to these partitions. */
+	void writing(String topic, long keyHash, Entry entry, Set<Integer> partitions) {
+		if (this.ledger != null) {
+			this.ledger.writing(topic, keyHash, entry.claimToken, partitions);
 		}
 	}
 
@@ -172,6 +201,15 @@ public final class IdempotencyKeys {
 
 	/** Ends the entry's request: a request that stored nothing frees its key; any other keeps it. */
 	void finish(String topic, long keyHash, Entry entry) {
+		if (this.ledger != null) {
+			Map<Integer, long[]> stored;
+			synchronized (this) {
+				entry.inFlight = false;
+				stored = Map.copyOf(entry.stored);
+			}
+			this.ledger.finish(topic, keyHash, entry.claimToken, stored);
+			return;
+		}
 		Map<Long, Entry> keys = keysOf(topic);
 		synchronized (this) {
 			entry.inFlight = false;
@@ -182,14 +220,27 @@ public final class IdempotencyKeys {
 	}
 
 	/** Forgets a deleted topic's keys. */
-	public synchronized void forget(String topic) {
-		Map<Long, Entry> keys = this.topics.remove(topic);
-		if (keys != null) {
-			this.size -= keys.size();
+	public void forget(String topic) {
+		if (this.ledger != null) {
+			this.ledger.forget(topic);
+			return;
+		}
+		synchronized (this) {
+			Map<Long, Entry> keys = this.topics.remove(topic);
+			if (keys != null) {
+				this.size -= keys.size();
+			}
 		}
 	}
 
-	static CaudalException reused() {
+	/** The answer to a request whose key another try holds now. */
+	public static CaudalException inUse() {
+		return new CaudalException(ErrorCode.IDEMPOTENCY_KEY_IN_USE, "A request with this Idempotency-Key is "
+				+ "still in flight; retry once it has been answered.");
+	}
+
+	/** The answer to a request whose key was used with another body. */
+	public static CaudalException reused() {
 		return new CaudalException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used with another "
 				+ "request body within its window; a retry must send the same bytes. Use a new key for a new request.");
 	}

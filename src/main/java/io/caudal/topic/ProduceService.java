@@ -127,6 +127,9 @@ public class ProduceService {
 		}
 		Map<Integer, Long> storedBefore = (entry != null) ? storedBefore(entry, batches) : Map.of();
 		batches.keySet().removeAll(storedBefore.keySet());
+		if (entry != null && !batches.isEmpty()) {
+			this.keys.writing(topicName, idempotency.keyHash(), entry, batches.keySet());
+		}
 		Map<Integer, CompletableFuture<Long>> appended = batches.isEmpty() ? Map.of()
 				: this.storage.append(topicName, batches, (entry != null)
 						? new IdempotencyMark(idempotency.keyHash(), entry.partitionCount(), idempotency.bodyHash())

@@ -31,7 +31,7 @@ class ProduceServiceTest {
 
 	private final Storage storage = mock(Storage.class);
 
-	private final IdempotencyKeys keys = new IdempotencyKeys(this.storage, Time.SYSTEM, 60_000, 2);
+	private final IdempotencyKeys keys = new IdempotencyKeys(this.storage, Time.SYSTEM, 60_000, 2, null);
 
 	private ProduceService service;
 
