@@ -10,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Where groups are shared by several nodes, what one node keeps of a group between actions: the lock its own threads
  * take before the database's lock on the group's row, the presence of each member it has seen, and the group's
  * version when this node last loaded or wrote it. The group itself is loaded afresh for every action. Not
- * thread-safe except {@link #version()}: callers hold {@link #lock()}.
+ * thread-safe except {@link #version()} and {@link #reachesMembers()}: callers hold {@link #lock()}.
  */
 final class GroupSlot {
 
@@ -21,6 +21,9 @@ final class GroupSlot {
 	private volatile long version = -1;
 
 	private volatile long lockRounds;
+
+	/** Whether some member was reached through this node when the last action ended; read without the lock. */
+	private volatile boolean reachesMembers;
 
 	private boolean removed;
 
@@ -65,9 +68,14 @@ final class GroupSlot {
 		this.presences.putIfAbsent(member.memberId(), member.presence());
 	}
 
-	/** Whether some member is reached through this node. */
-	boolean reachesAnyMember() {
-		return this.presences.values().stream().anyMatch(MemberPresence::reachable);
+	/** Notes, at the end of an action, whether some member is reached through this node. */
+	void noteReach() {
+		this.reachesMembers = this.presences.values().stream().anyMatch(MemberPresence::reachable);
+	}
+
+	/** Whether some member was reached through this node when the last action ended. */
+	boolean reachesMembers() {
+		return this.reachesMembers;
 	}
 
 	/**

@@ -233,6 +233,7 @@ final class Groups {
 							"The membership of group '" + groupId + "' could not be stored; try again.");
 				}
 				callbacks.addAll(done.callbacks());
+				slot.noteReach();
 				if (done.gone()) {
 					callbacks.addAll(slot.forgetMembersExcept(null));
 					slot.markRemoved();
@@ -324,7 +325,7 @@ final class Groups {
 		Map<String, Long> versions = this.store.groupVersions();
 		this.slots.forEach((groupId, slot) -> {
 			Long version = versions.get(groupId);
-			if (version == null || version != slot.version()) {
+			if (slot.reachesMembers() && (version == null || version != slot.version())) {
 				visits.add(groupId);
 			}
 		});

@@ -19,12 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Sends seeded, mutated requests of every operation, then socket messages, to a server in a child JVM with a 256 MiB
  * heap that exits on {@link OutOfMemoryError}, and checks that no answer is 500 or above, that every error is problem
  * details with a {@code code}, and that the server is alive and healthy at the end: its memory held. The heap in
- * use is sampled every 1,000 requests and printed. {@code -Dcaudal.fuzz.requests=N} (10,000 by default) and
+ * use is sampled every 1,000 requests and printed. {@code -Dcaudal.fuzz.requests=N} (5,000 by default) and
  * {@code -Dcaudal.seed=S} for another run or to replay one.
  */
 class FuzzTest {
 
-	private static final int REQUESTS = Integer.getInteger("caudal.fuzz.requests", 10_000);
+	private static final int REQUESTS = Integer.getInteger("caudal.fuzz.requests", 5_000);
 
 	/** A fixed seed by default, so that the build is repeatable; another with {@code -Dcaudal.seed}. */
 	private static final long SEED = Long.getLong("caudal.seed", 17_796_956_794_387L);
