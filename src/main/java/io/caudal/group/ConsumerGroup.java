@@ -116,34 +116,7 @@ final class ConsumerGroup {
 	 * transport does not survive a restart are then removed, as if they had left.
 	 */
 	static ConsumerGroup restored(StoredGroup stored, long nowNanos) {
-		ConsumerGroup group = new ConsumerGroup(stored.groupId(), false);
-		group.dirty = false;
-		group.generation = stored.generation();
-		for (StoredMember storedMember : stored.members()) {
-			GroupMember member = GroupMember.restored(storedMember, new MemberPresence(MemberListener.NONE), null);
-			group.touch(member, nowNanos, 0);
-			group.members.put(member.memberId(), member);
-			group.subscribe(member.config().topics(), 1);
-			group.nextJoinOrder = Math.max(group.nextJoinOrder, member.joinOrder() + 1);
-		}
-		group.leader = group.earliestJoined();
-		for (StoredPartition partition : stored.partitions()) {
-			TopicPartition tp = partition.topicPartition();
-			if (partition.targetMemberId() != null) {
-				group.target.put(tp, partition.targetMemberId());
-			}
-			GroupMember owner = (partition.ownerMemberId() != null) ? group.members.get(partition.ownerMemberId())
-					: null;
-			if (owner != null) {
-				group.owners.restore(tp, owner.memberId(), partition.revokedGeneration(),
-						owner.releaseDeadline(nowNanos));
-			}
-			else {
-				group.touchedPartitions.add(tp);
-			}
-		}
-		group.targetStale = true;
-		group.memberCount = group.members.size();
+		ConsumerGroup group = fromStored(stored, null, nowNanos, id -> new MemberPresence(MemberListener.NONE));
 		for (GroupMember member : List.copyOf(group.members.values())) {
 			if (member.transport() != Transport.HTTP) {
 				group.remove(member.memberId());
@@ -159,13 +132,22 @@ final class ConsumerGroup {
 	 * @param presences what this node knows of each member, by member id (a new presence for a member never seen)
 	 */
 	static ConsumerGroup loaded(StoredGroup stored, GroupClock clock, Function<String, MemberPresence> presences) {
-		ConsumerGroup group = new ConsumerGroup(stored.groupId(), true);
+		return fromStored(stored, clock, clock.localNanos(), presences);
+	}
+
+	/**
+	 * @param clock for a shared group, to place stored deadlines on this node's clock; null for a single node's
+	 * group, whose members get a fresh session and revocations a whole rebalance timeout from now
+	 */
+	private static ConsumerGroup fromStored(StoredGroup stored, GroupClock clock, long nowNanos,
+			Function<String, MemberPresence> presences) {
+		ConsumerGroup group = new ConsumerGroup(stored.groupId(), clock != null);
 		group.dirty = false;
 		group.generation = stored.generation();
 		for (StoredMember storedMember : stored.members()) {
 			GroupMember member = GroupMember.restored(storedMember, presences.apply(storedMember.memberId()), clock);
-			if (storedMember.sessionDeadlineMs() == null) {
-				group.touch(member, clock.localNanos(), 0);
+			if (clock == null || storedMember.sessionDeadlineMs() == null) {
+				group.touch(member, nowNanos, 0);
 			}
 			else {
 				group.earlierExpiry(member.deadlineNanos());
@@ -186,8 +168,8 @@ final class ConsumerGroup {
 				group.touchedPartitions.add(tp);
 				continue;
 			}
-			long releaseDeadline = (partition.releaseDeadlineMs() != null)
-					? clock.toNanos(partition.releaseDeadlineMs()) : owner.releaseDeadline(clock.localNanos());
+			long releaseDeadline = (clock != null && partition.releaseDeadlineMs() != null)
+					? clock.toNanos(partition.releaseDeadlineMs()) : owner.releaseDeadline(nowNanos);
 			group.owners.restore(tp, owner.memberId(), partition.revokedGeneration(), releaseDeadline);
 			if (partition.position() != null) {
 				owner.position(tp, partition.position());

@@ -1,19 +1,28 @@
 package io.caudal.group;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 
 import io.caudal.offset.DatabaseClock;
 import io.caudal.offset.JdbcOffsetStore;
 import io.caudal.support.FakeTime;
+import io.caudal.support.PostgresTestServer;
 import io.caudal.support.StorageHarness;
 import io.caudal.topic.FetchService;
 import io.caudal.topic.TopicPartition;
 import io.caudal.topic.TopicService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.flywaydb.core.Flyway;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -21,7 +30,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 /**
  * A coordinator over real parts without Spring ({@link StorageHarness}): its committed offsets and groups in the
  * same in-memory H2 as the topics. Public for the group socket's tests, which run a real coordinator behind their
- * stub sockets.
+ * stub sockets. {@link #shared} makes several coordinators ("nodes") instead, sharing their groups through a new
+ * PostgreSQL database as nodes on a Kafka cluster do, each with its own meters and database clock.
  */
 public final class CoordinatorHarness implements AutoCloseable {
 
@@ -37,20 +47,79 @@ public final class CoordinatorHarness implements AutoCloseable {
 
 	public final FetchService fetch;
 
+	/** The first node. */
 	public final GroupCoordinator coordinator;
 
+	private final List<Node> nodes = new ArrayList<>();
+
+	private final HikariDataSource sharedDatabase;
+
+	/** One coordinator with its meters and its view of the database's clock. */
+	record Node(GroupCoordinator coordinator, DatabaseClock clock, SimpleMeterRegistry meters) {
+
+		double expiredSessions() {
+			return this.meters.get("caudal.group.sessions.expired").counter().count();
+		}
+
+	}
+
 	public CoordinatorHarness(Path dataDir) {
+		this(dataDir, 0);
+	}
+
+	private CoordinatorHarness(Path dataDir, int sharedNodes) {
 		this.door = new StorageHarness(dataDir);
 		this.time = this.door.time;
-		this.jdbc = this.door.jdbc;
-		this.store = new JdbcOffsetStore(this.jdbc, new DataSourceTransactionManager(this.door.dataSource),
-				new DatabaseClock(this.jdbc));
 		this.topics = this.door.topics;
 		this.fetch = this.door.fetch;
-		this.coordinator = new GroupCoordinator(this.topics, this.fetch, this.store, this.time, Runnable::run,
-				this.door.meters, false);
-		this.topics.onDelete(this.coordinator::topicDeleted);
-		this.coordinator.restore();
+		this.sharedDatabase = (sharedNodes > 0) ? newPostgresDatabase() : null;
+		DataSource database = (sharedNodes > 0) ? this.sharedDatabase : this.door.dataSource;
+		this.jdbc = JdbcClient.create(database);
+		for (int i = 0; i < Math.max(1, sharedNodes); i++) {
+			DatabaseClock clock = new DatabaseClock(this.jdbc);
+			SimpleMeterRegistry meters = (i == 0) ? this.door.meters : new SimpleMeterRegistry();
+			GroupCoordinator coordinator = new GroupCoordinator(this.topics, this.fetch,
+					new JdbcOffsetStore(this.jdbc, new DataSourceTransactionManager(database), clock), this.time,
+					Runnable::run, meters, sharedNodes > 0);
+			this.topics.onDelete(coordinator::topicDeleted);
+			coordinator.restore();
+			this.nodes.add(new Node(coordinator, clock, meters));
+		}
+		this.coordinator = this.nodes.get(0).coordinator();
+		this.store = new JdbcOffsetStore(this.jdbc, new DataSourceTransactionManager(database),
+				this.nodes.get(0).clock());
+	}
+
+	/** {@code nodes} coordinators sharing their groups through a new PostgreSQL database. */
+	static CoordinatorHarness shared(Path dataDir, int nodes) {
+		return new CoordinatorHarness(dataDir, nodes);
+	}
+
+	List<Node> nodes() {
+		return this.nodes;
+	}
+
+	/** A node picked at random, as a load balancer would. */
+	GroupCoordinator anyNode(Random random) {
+		return this.nodes.get(random.nextInt(this.nodes.size())).coordinator();
+	}
+
+	/** Moves the fake clock, and every node's view of the database's clock with it. */
+	void advanceMs(long ms) {
+		this.time.advanceMs(ms);
+		if (this.sharedDatabase != null) {
+			this.nodes.forEach(node -> node.clock().shift(Duration.ofMillis(ms)));
+		}
+	}
+
+	private static HikariDataSource newPostgresDatabase() {
+		HikariConfig config = new HikariConfig();
+		config.setJdbcUrl(PostgresTestServer.shared().newDatabase());
+		config.setUsername(PostgresTestServer.USER);
+		config.setMaximumPoolSize(12);
+		HikariDataSource database = new HikariDataSource(config);
+		Flyway.configure().dataSource(database).locations("classpath:db/migration").load().migrate();
+		return database;
 	}
 
 	public void createTopic(String name, int partitions) {
@@ -119,7 +188,10 @@ public final class CoordinatorHarness implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.coordinator.close();
+		this.nodes.forEach(node -> node.coordinator().close());
+		if (this.sharedDatabase != null) {
+			this.sharedDatabase.close();
+		}
 		this.door.close();
 	}
 

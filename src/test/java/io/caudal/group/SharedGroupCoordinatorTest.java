@@ -1,8 +1,8 @@
 package io.caudal.group;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -10,28 +10,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.caudal.budget.Held;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
-import io.caudal.offset.DatabaseClock;
-import io.caudal.offset.JdbcOffsetStore;
 import io.caudal.offset.PartitionOffset;
-import io.caudal.support.PostgresTestServer;
 import io.caudal.support.ReadRecords;
-import io.caudal.support.StorageHarness;
-import io.caudal.time.Time;
 import io.caudal.topic.TopicPartition;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -41,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * Three coordinators ("nodes") sharing their groups through one PostgreSQL database, as Caudal nodes on a Kafka
  * cluster do: members call any node, no partition ever has two owners, each expiry happens once whichever nodes
  * sweep, and a member waiting on one node hears of a change made through another. Records live in one shared file
- * storage, standing in for the cluster; time is the database's, moved by each node's test offset.
+ * storage, standing in for the cluster; deadlines are in the database's time, moved with the fake clock by each
+ * node's test offset.
  */
 class SharedGroupCoordinatorTest {
 
@@ -50,51 +40,21 @@ class SharedGroupCoordinatorTest {
 	@TempDir
 	Path dataDir;
 
-	private StorageHarness door;
-
-	private HikariDataSource database;
+	private CoordinatorHarness harness;
 
 	private ExecutorService executor;
 
-	private final List<Node> nodes = new ArrayList<>();
-
-	private record Node(GroupCoordinator coordinator, DatabaseClock clock, SimpleMeterRegistry meters) {
-
-		double expiredSessions() {
-			return this.meters.get("caudal.group.sessions.expired").counter().count();
-		}
-
-	}
-
 	@BeforeEach
 	void start() {
-		this.door = new StorageHarness(this.dataDir);
-		this.door.createTopic("orders", 4);
-		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl(PostgresTestServer.shared().newDatabase());
-		config.setUsername(PostgresTestServer.USER);
-		config.setMaximumPoolSize(12);
-		this.database = new HikariDataSource(config);
-		Flyway.configure().dataSource(this.database).locations("classpath:db/migration").load().migrate();
+		this.harness = CoordinatorHarness.shared(this.dataDir, 3);
+		this.harness.createTopic("orders", 4);
 		this.executor = Executors.newCachedThreadPool();
-		for (int i = 0; i < 3; i++) {
-			JdbcClient jdbc = JdbcClient.create(this.database);
-			DatabaseClock clock = new DatabaseClock(jdbc);
-			SimpleMeterRegistry meters = new SimpleMeterRegistry();
-			GroupCoordinator coordinator = new GroupCoordinator(this.door.topics, this.door.fetch,
-					new JdbcOffsetStore(jdbc, new DataSourceTransactionManager(this.database), clock), Time.SYSTEM,
-					this.executor, meters, true);
-			coordinator.restore();
-			this.nodes.add(new Node(coordinator, clock, meters));
-		}
 	}
 
 	@AfterEach
 	void stop() {
-		this.nodes.forEach(node -> node.coordinator().close());
 		this.executor.shutdownNow();
-		this.database.close();
-		this.door.close();
+		this.harness.close();
 	}
 
 	@Test
@@ -115,13 +75,13 @@ class SharedGroupCoordinatorTest {
 		assertThat(owners).hasSize(4);
 		assertThat(owners.values()).containsOnly(first, second);
 		assertThat(owners.values().stream().filter(first::equals)).hasSize(2);
-		assertThat(storedOwners()).isEqualTo(owners);
+		assertThat(this.harness.storedOwners(GROUP)).isEqualTo(owners);
 	}
 
 	@Test
 	void anHttpMemberContinuesOnAnotherNodeFromItsPositionsAndCommitsThere() {
 		for (int partition = 0; partition < 4; partition++) {
-			this.door.append("orders", partition, "\"a\"", "\"b\"", "\"c\"");
+			this.harness.door.append("orders", partition, "\"a\"", "\"b\"", "\"c\"");
 		}
 		String member = node(0).join(GROUP, config(), Transport.HTTP, null, MemberListener.NONE).memberId();
 		List<String> seen = new ArrayList<>();
@@ -145,12 +105,12 @@ class SharedGroupCoordinatorTest {
 			.join(GROUP, new MemberConfig(List.of("orders"), 60_000, MemberConfig.DEFAULT_REBALANCE_TIMEOUT_MS,
 					"range", AutoOffsetReset.EARLIEST, null), Transport.WEBSOCKET, null, MemberListener.NONE)
 			.memberId();
-		this.nodes.forEach(node -> node.clock().shift(Duration.ofSeconds(31)));
+		this.harness.advanceMs(31_000);
 		node(2).heartbeat(GROUP, talking, null);
 
 		CountDownLatch go = new CountDownLatch(1);
 		List<CompletableFuture<Void>> sweeps = new ArrayList<>();
-		for (Node node : this.nodes) {
+		for (CoordinatorHarness.Node node : this.harness.nodes()) {
 			for (int thread = 0; thread < 2; thread++) {
 				sweeps.add(CompletableFuture.runAsync(() -> {
 					awaitQuietly(go);
@@ -161,7 +121,8 @@ class SharedGroupCoordinatorTest {
 		go.countDown();
 		CompletableFuture.allOf(sweeps.toArray(CompletableFuture[]::new)).join();
 
-		assertThat(this.nodes.stream().mapToDouble(Node::expiredSessions).sum()).as("expiries over all nodes")
+		assertThat(this.harness.nodes().stream().mapToDouble(CoordinatorHarness.Node::expiredSessions).sum())
+			.as("expiries over all nodes")
 			.isEqualTo(1.0);
 		GroupDescription described = node(0).describe(GROUP);
 		assertThat(described.members()).extracting(GroupDescription.Member::memberId).containsExactly(talking);
@@ -200,11 +161,7 @@ class SharedGroupCoordinatorTest {
 	}
 
 	private GroupCoordinator node(int index) {
-		return this.nodes.get(index).coordinator();
-	}
-
-	private Map<TopicPartition, String> storedOwners() {
-		return CoordinatorHarness.storedOwners(JdbcClient.create(this.database), GROUP);
+		return this.harness.nodes().get(index).coordinator();
 	}
 
 	private static MemberConfig config() {
