@@ -50,7 +50,7 @@ class IdempotentProduceCrashTest {
 					assertThat(http.post("/topics", "{\"name\":\"retried\",\"partitions\":3}").status()).isEqualTo(201);
 				}
 				for (Sent unanswered : unanswered(all, answers)) {
-					Response retry = IdempotentProduceTest.produce(http, "retried", unanswered.key(), unanswered.body());
+					Response retry = http.produceWithKey("retried", unanswered.key(), unanswered.body());
 					assertThat(retry.status()).as("retry of %s: %s", unanswered.key(), retry).isEqualTo(200);
 					answers.put(unanswered.key(), retry.json());
 					retried++;
@@ -65,7 +65,7 @@ class IdempotentProduceCrashTest {
 							Sent request = request(sequence.incrementAndGet());
 							sent.add(request);
 							try {
-								Response answer = IdempotentProduceTest.produce(http, "retried", request.key(),
+								Response answer = http.produceWithKey("retried", request.key(),
 										request.body());
 								if (answer.status() == 200) {
 									answered.put(request.key(), answer.json());
@@ -95,7 +95,7 @@ class IdempotentProduceCrashTest {
 		try (ChildServer server = ChildServer.start(data, "256m", 0)) {
 			TestHttp http = server.http();
 			for (Sent unanswered : unanswered(all, answers)) {
-				Response retry = IdempotentProduceTest.produce(http, "retried", unanswered.key(), unanswered.body());
+				Response retry = http.produceWithKey("retried", unanswered.key(), unanswered.body());
 				assertThat(retry.status()).isEqualTo(200);
 				answers.put(unanswered.key(), retry.json());
 			}

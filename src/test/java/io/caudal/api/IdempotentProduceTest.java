@@ -23,31 +23,31 @@ class IdempotentProduceTest extends FullStackTest {
 	@Test
 	void aRetryWithTheSameKeyAndBodyAnswersTheFirstAnswerAndWritesNothing() {
 		createTopic("retried");
-		Response first = produce(this.http, "retried", "order-1", BODY);
+		Response first = this.http.produceWithKey("retried", "order-1", BODY);
 		assertThat(first.status()).as(first.toString()).isEqualTo(200);
 		long stored = totalEndOffset(this.http, "retried");
 
-		Response again = produce(this.http, "retried", "order-1", BODY);
+		Response again = this.http.produceWithKey("retried", "order-1", BODY);
 		assertThat(again.status()).isEqualTo(200);
 		assertThat(again.json()).isEqualTo(first.json());
 		assertThat(totalEndOffset(this.http, "retried")).isEqualTo(stored).isEqualTo(3);
 
-		assertThat(produce(this.http, "retried", "order-2", BODY).status()).isEqualTo(200);
+		assertThat(this.http.produceWithKey("retried", "order-2", BODY).status()).isEqualTo(200);
 		assertThat(totalEndOffset(this.http, "retried")).isEqualTo(6);
 	}
 
 	@Test
 	void anotherBodyIsRefusedAndARefusedRequestFreesItsKey() {
 		createTopic("reused");
-		assertThat(produce(this.http, "reused", "k", BODY).status()).isEqualTo(200);
-		Response other = produce(this.http, "reused", "k", "{\"records\":[{\"value\":9}]}");
+		assertThat(this.http.produceWithKey("reused", "k", BODY).status()).isEqualTo(200);
+		Response other = this.http.produceWithKey("reused", "k", "{\"records\":[{\"value\":9}]}");
 		assertProblem(other, 422, "IDEMPOTENCY_KEY_REUSED");
 		assertThat(totalEndOffset(this.http, "reused")).isEqualTo(3);
 
-		assertProblem(produce(this.http, "reused", "fresh", "{\"records\":[{\"value\":1,\"timestamp\":-1}]}"), 400,
+		assertProblem(this.http.produceWithKey("reused", "fresh", "{\"records\":[{\"value\":1,\"timestamp\":-1}]}"), 400,
 				"INVALID_TIMESTAMP");
-		assertThat(produce(this.http, "reused", "fresh", "{\"records\":[{\"value\":1}]}").status()).isEqualTo(200);
-		assertThat(produce(this.http, "other-topic-same-key", "k", BODY).status()).as("keys are per topic")
+		assertThat(this.http.produceWithKey("reused", "fresh", "{\"records\":[{\"value\":1}]}").status()).isEqualTo(200);
+		assertThat(this.http.produceWithKey("other-topic-same-key", "k", BODY).status()).as("keys are per topic")
 			.isEqualTo(404);
 	}
 
@@ -69,24 +69,17 @@ class IdempotentProduceTest extends FullStackTest {
 		Response first;
 		try (CaudalServer server = CaudalServer.start(this.restartDir)) {
 			assertThat(server.http().post("/topics", "{\"name\":\"durable\",\"partitions\":3}").status()).isEqualTo(201);
-			first = produce(server.http(), "durable", "survivor", BODY);
+			first = server.http().produceWithKey("durable", "survivor", BODY);
 			assertThat(first.status()).isEqualTo(200);
 		}
 		try (CaudalServer server = CaudalServer.start(this.restartDir)) {
-			Response again = produce(server.http(), "durable", "survivor", BODY);
+			Response again = server.http().produceWithKey("durable", "survivor", BODY);
 			assertThat(again.status()).as(again.toString()).isEqualTo(200);
 			assertThat(again.json()).isEqualTo(first.json());
 			assertThat(totalEndOffset(server.http(), "durable")).isEqualTo(3);
-			assertProblem(produce(server.http(), "durable", "survivor", "{\"records\":[{\"value\":0}]}"), 422,
+			assertProblem(server.http().produceWithKey("durable", "survivor", "{\"records\":[{\"value\":0}]}"), 422,
 					"IDEMPOTENCY_KEY_REUSED");
 		}
-	}
-
-	static Response produce(TestHttp http, String topic, String key, String body) {
-		return http.send(HttpRequest.newBuilder(http.uri("/topics/" + topic + "/records"))
-			.header("Content-Type", "application/json")
-			.header("Idempotency-Key", key)
-			.POST(HttpRequest.BodyPublishers.ofString(body)));
 	}
 
 	static long totalEndOffset(TestHttp http, String topic) {

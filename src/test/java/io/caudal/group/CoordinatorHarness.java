@@ -1,7 +1,6 @@
 package io.caudal.group;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +30,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  * A coordinator over real parts without Spring ({@link StorageHarness}): its committed offsets and groups in the
  * same in-memory H2 as the topics. Public for the group socket's tests, which run a real coordinator behind their
  * stub sockets. {@link #shared} makes several coordinators ("nodes") instead, sharing their groups through a new
- * PostgreSQL database as nodes on a Kafka cluster do, each with its own meters and database clock.
+ * PostgreSQL database as nodes on a Kafka cluster do, each with its own meters; their database clock follows the
+ * fake one.
  */
 public final class CoordinatorHarness implements AutoCloseable {
 
@@ -54,8 +54,8 @@ public final class CoordinatorHarness implements AutoCloseable {
 
 	private final HikariDataSource sharedDatabase;
 
-	/** One coordinator with its meters and its view of the database's clock. */
-	record Node(GroupCoordinator coordinator, DatabaseClock clock, SimpleMeterRegistry meters) {
+	/** One coordinator with its meters. */
+	record Node(GroupCoordinator coordinator, SimpleMeterRegistry meters) {
 
 		double expiredSessions() {
 			return this.meters.get("caudal.group.sessions.expired").counter().count();
@@ -75,19 +75,18 @@ public final class CoordinatorHarness implements AutoCloseable {
 		this.sharedDatabase = (sharedNodes > 0) ? newPostgresDatabase() : null;
 		DataSource database = (sharedNodes > 0) ? this.sharedDatabase : this.door.dataSource;
 		this.jdbc = JdbcClient.create(database);
+		DatabaseClock clock = new FakeDatabaseClock(this.jdbc, this.time);
 		for (int i = 0; i < Math.max(1, sharedNodes); i++) {
-			DatabaseClock clock = new DatabaseClock(this.jdbc);
 			SimpleMeterRegistry meters = (i == 0) ? this.door.meters : new SimpleMeterRegistry();
 			GroupCoordinator coordinator = new GroupCoordinator(this.topics, this.fetch,
 					new JdbcOffsetStore(this.jdbc, new DataSourceTransactionManager(database), clock), this.time,
 					Runnable::run, meters, sharedNodes > 0);
 			this.topics.onDelete(coordinator::topicDeleted);
 			coordinator.restore();
-			this.nodes.add(new Node(coordinator, clock, meters));
+			this.nodes.add(new Node(coordinator, meters));
 		}
 		this.coordinator = this.nodes.get(0).coordinator();
-		this.store = new JdbcOffsetStore(this.jdbc, new DataSourceTransactionManager(database),
-				this.nodes.get(0).clock());
+		this.store = new JdbcOffsetStore(this.jdbc, new DataSourceTransactionManager(database), clock);
 	}
 
 	/** {@code nodes} coordinators sharing their groups through a new PostgreSQL database. */
@@ -104,12 +103,24 @@ public final class CoordinatorHarness implements AutoCloseable {
 		return this.nodes.get(random.nextInt(this.nodes.size())).coordinator();
 	}
 
-	/** Moves the fake clock, and every node's view of the database's clock with it. */
-	void advanceMs(long ms) {
-		this.time.advanceMs(ms);
-		if (this.sharedDatabase != null) {
-			this.nodes.forEach(node -> node.clock().shift(Duration.ofMillis(ms)));
+	/**
+	 * The database's clock as the fake one says, for every node: the nodes' deadlines move only when the test moves
+	 * time, as on a single node.
+	 */
+	private static final class FakeDatabaseClock extends DatabaseClock {
+
+		private final FakeTime time;
+
+		FakeDatabaseClock(JdbcClient jdbc, FakeTime time) {
+			super(jdbc);
+			this.time = time;
 		}
+
+		@Override
+		public long nowMs() {
+			return this.time.milliseconds();
+		}
+
 	}
 
 	private static HikariDataSource newPostgresDatabase() {

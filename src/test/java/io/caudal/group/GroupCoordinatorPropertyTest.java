@@ -113,7 +113,7 @@ class GroupCoordinatorPropertyTest {
 				else if (dice < 92) {
 					long ms = this.random.nextInt(1500);
 					this.steps.add("advance " + ms + " ms");
-					this.harness.advanceMs(ms);
+					this.harness.time.advanceMs(ms);
 					coordinator().sweep();
 				}
 				else if (dice < 99) {
@@ -223,13 +223,8 @@ class GroupCoordinatorPropertyTest {
 			return description().members().stream().anyMatch(m -> m.memberId().equals(member));
 		}
 
-		/**
-		 * Describing comes first: on shared nodes the database's clock runs on in real time beside the fake one, so
-		 * the describe may itself end a session, and the stored owners are read once it wrote that.
-		 */
 		private void checkOwnership() {
-			Map<TopicPartition, String> described = owners();
-			assertThat(this.harness.storedOwners(this.group)).as(trace()).isEqualTo(described);
+			assertThat(this.harness.storedOwners(this.group)).as(trace()).isEqualTo(owners());
 		}
 
 		private void settleAndCheckEveryPartitionIsOwned() {

@@ -105,7 +105,7 @@ class SharedGroupCoordinatorTest {
 			.join(GROUP, new MemberConfig(List.of("orders"), 60_000, MemberConfig.DEFAULT_REBALANCE_TIMEOUT_MS,
 					"range", AutoOffsetReset.EARLIEST, null), Transport.WEBSOCKET, null, MemberListener.NONE)
 			.memberId();
-		this.harness.advanceMs(31_000);
+		this.harness.time.advanceMs(31_000);
 		node(2).heartbeat(GROUP, talking, null);
 
 		CountDownLatch go = new CountDownLatch(1);

@@ -1,6 +1,5 @@
 package io.caudal.kafka;
 
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,8 +204,8 @@ class KafkaStorageApiTest extends KafkaStackTest {
 		String name = topic("retried");
 		assertThat(this.http.post("/topics", "{\"name\":\"" + name + "\",\"partitions\":2}").status()).isEqualTo(201);
 		String body = "{\"records\":[{\"key\":\"a\",\"value\":1},{\"key\":\"b\",\"value\":2}]}";
-		Response first = produceWithKey(name, body, "order-7");
-		Response again = produceWithKey(name, body, "order-7");
+		Response first = this.http.produceWithKey(name, "order-7", body);
+		Response again = this.http.produceWithKey(name, "order-7", body);
 		assertThat(first.status()).as(first.toString()).isEqualTo(200);
 		assertThat(again.status()).as(again.toString()).isEqualTo(200);
 		assertThat(again.json().get("offsets")).isEqualTo(first.json().get("offsets"));
@@ -223,13 +222,6 @@ class KafkaStorageApiTest extends KafkaStackTest {
 
 	private int metric(String name) {
 		return this.http.get("/actuator/metrics/" + name).json().get("measurements").get(0).get("value").asInt();
-	}
-
-	private Response produceWithKey(String topic, String body, String key) {
-		return this.http.send(HttpRequest.newBuilder(this.http.uri("/topics/" + topic + "/records"))
-			.header("Content-Type", "application/json")
-			.header("Idempotency-Key", key)
-			.POST(HttpRequest.BodyPublishers.ofString(body)));
 	}
 
 	private static Map<String, ConfigEntry> topicConfig(Admin admin, String name)

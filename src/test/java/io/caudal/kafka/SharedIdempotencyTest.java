@@ -1,6 +1,5 @@
 package io.caudal.kafka;
 
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import io.caudal.support.ChildServer;
 import io.caudal.support.KafkaStackTest;
 import io.caudal.support.KafkaTestCluster;
 import io.caudal.support.PostgresTestServer;
-import io.caudal.support.TestHttp;
 import io.caudal.support.TestHttp.Response;
 import io.caudal.topic.IdempotencyKeys;
 import io.caudal.topic.IdempotencyMark;
@@ -77,12 +75,12 @@ class SharedIdempotencyTest extends KafkaStackTest {
 			.get();
 		// The node dies here: the ledger never hears how the write went.
 
-		Response early = produceWithKey(this.http, name, "after-write");
+		Response early = this.http.produceWithKey(name, "after-write", BODY);
 		assertThat(early.status()).as(early.toString()).isEqualTo(409);
 		assertThat(early.json().get("code").asString()).isEqualTo("IDEMPOTENCY_KEY_IN_USE");
 		Response retried = await("a retry once the claim's lease ended").atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofSeconds(1))
-			.until(() -> produceWithKey(this.http, name, "after-write"), answer -> answer.status() != 409);
+			.until(() -> this.http.produceWithKey(name, "after-write", BODY), answer -> answer.status() != 409);
 		assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
 		assertThat(retried.json().get("offsets").get(0).get("offset").asLong()).isEqualTo(written);
 		assertThat(records(name)).as("the record once").hasSize(1);
@@ -99,16 +97,16 @@ class SharedIdempotencyTest extends KafkaStackTest {
 				"spring.kafka.bootstrap-servers=" + bootstrapServers(), "caudal.kafka.timeout=3s",
 				"spring.datasource.url=" + DATABASE, "spring.datasource.username=" + PostgresTestServer.USER,
 				"spring.datasource.password=")) {
-			assertThat(produceWithKey(nodeB.http(), name, "warm-up").status()).isEqualTo(200);
-			Response throughA = produceWithKey(this.http, name, "elsewhere");
+			assertThat(nodeB.http().produceWithKey(name, "warm-up", BODY).status()).isEqualTo(200);
+			Response throughA = this.http.produceWithKey(name, "elsewhere", BODY);
 			assertThat(throughA.status()).as(throughA.toString()).isEqualTo(200);
-			assertThat(produceWithKey(nodeB.http(), name, "elsewhere").json().get("offsets"))
+			assertThat(nodeB.http().produceWithKey(name, "elsewhere", BODY).json().get("offsets"))
 				.as("a retry through another node, which knew the topic's keys before").isEqualTo(throughA.json().get("offsets"));
 
 			int follower = aFollowerOf(name);
 			KafkaTestCluster.shared().stopBroker(follower);
 			try {
-				CompletableFuture.runAsync(() -> produceWithKey(nodeB.http(), name, "before-write"));
+				CompletableFuture.runAsync(() -> nodeB.http().produceWithKey(name, "before-write", BODY));
 				await("node B noted where its write starts").atMost(Duration.ofSeconds(15))
 					.until(() -> this.jdbc.sql("SELECT COUNT(*) FROM idempotency_keys WHERE topic = ?"
 							+ " AND pending AND write_ends IS NOT NULL").param(name).query(Integer.class).single() == 1);
@@ -121,10 +119,10 @@ class SharedIdempotencyTest extends KafkaStackTest {
 		Response retried = await("a retry through node A once the claim's lease ended")
 			.atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofSeconds(1))
-			.until(() -> produceWithKey(this.http, name, "before-write"),
+			.until(() -> this.http.produceWithKey(name, "before-write", BODY),
 					answer -> answer.status() != 409 && answer.status() != 503);
 		assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
-		assertThat(produceWithKey(this.http, name, "before-write").json().get("offsets"))
+		assertThat(this.http.produceWithKey(name, "before-write", BODY).json().get("offsets"))
 			.as("and a retry after that answers the same").isEqualTo(retried.json().get("offsets"));
 		assertThat(records(name)).as("warm-up, elsewhere and before-write, each once").hasSize(3);
 	}
@@ -146,13 +144,6 @@ class SharedIdempotencyTest extends KafkaStackTest {
 		List<JsonNode> values = new ArrayList<>();
 		this.http.get("/topics/" + name + "/partitions/0/records?offset=0").json().get("records").forEach(values::add);
 		return values;
-	}
-
-	private static Response produceWithKey(TestHttp node, String topic, String key) {
-		return node.send(HttpRequest.newBuilder(node.uri("/topics/" + topic + "/records"))
-			.header("Content-Type", "application/json")
-			.header("Idempotency-Key", key)
-			.POST(HttpRequest.BodyPublishers.ofString(BODY)));
 	}
 
 }

@@ -84,6 +84,14 @@ public final class TestHttp {
 		assertThat(produced.status()).as(produced.toString()).isEqualTo(200);
 	}
 
+	/** Produces a body with an {@code Idempotency-Key}, whatever the answer. */
+	public Response produceWithKey(String topic, String key, String body) {
+		return send(HttpRequest.newBuilder(uri("/topics/" + topic + "/records"))
+			.header("Content-Type", "application/json")
+			.header("Idempotency-Key", key)
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
 	/** Sends a request built by the caller, for headers or bodies the shortcuts do not cover. */
 	public Response send(HttpRequest.Builder request) {
 		try {
