@@ -222,7 +222,11 @@ public class Quotas {
 				loaded.put(rs.getString("principal"), new QuotaLimits(rs.getObject("producer_byte_rate", Long.class),
 						rs.getObject("consumer_byte_rate", Long.class), rs.getObject("request_rate", Long.class)));
 			});
-		this.configured = Map.copyOf(loaded);
+		if (!loaded.equals(this.configured)) {
+			// Buckets are rebuilt, full, when the configured quotas change: an unchanged reload must not forgive
+			// what principals owe.
+			this.configured = Map.copyOf(loaded);
+		}
 	}
 
 	/** A principal's buckets, built from one version of the configured quotas. */

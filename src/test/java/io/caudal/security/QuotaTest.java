@@ -13,11 +13,17 @@ import io.caudal.support.TestHttp;
 import io.caudal.ws.TestSocket;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Kafka-named quotas per principal: over one, a call is 429 THROTTLED with Retry-After; its neighbours are untouched. */
 class QuotaTest extends SecuredStackTest {
+
+	@Autowired
+	ApplicationEventPublisher events;
 
 	@Test
 	void overItsRequestRateAPrincipalIsThrottledAndItsNeighbourIsNot() {
@@ -32,6 +38,16 @@ class QuotaTest extends SecuredStackTest {
 		assertThat(throttled.json().get("code").asString()).isEqualTo("THROTTLED");
 		assertThat(throttled.headers().firstValue("Retry-After").map(Integer::parseInt).orElseThrow())
 			.isBetween(1, 5);
+	}
+
+	/** A node reloads the quotas whenever any node changed security state; its principals' debts must survive that. */
+	@Test
+	void aReloadOfUnchangedQuotasKeepsWhatPrincipalsOwe() {
+		TestHttp limited = this.anonymous.bearer(newKey("q-reload"));
+		assertThat(this.admin.put("/quotas/key:q-reload", "{\"request_rate\":1}").status()).isEqualTo(200);
+		assertThat(limited.get("/topics").status()).isEqualTo(200);
+		this.events.publishEvent(new SecurityChanges.Reload());
+		assertThat(limited.get("/topics").status()).as("the second call within the second").isEqualTo(429);
 	}
 
 	@Test
