@@ -1,7 +1,5 @@
 package io.caudal.kafka;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,16 +7,13 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import io.caudal.support.ChildServer;
-import io.caudal.support.KafkaStackTest;
-import io.caudal.support.PostgresTestServer;
-import io.caudal.support.TestHttp;
+import io.caudal.support.SharedDatabaseStackTest;
 import io.caudal.support.TestHttp.Response;
+import io.caudal.support.TestHttp;
 import io.caudal.ws.TestSocket;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,26 +24,17 @@ import static org.awaitility.Awaitility.await;
  * and when a node dies its socket members leave within their session timeout while its HTTP members carry on
  * through the other node with the same member id, from where they were.
  */
-class SharedGroupsTest extends KafkaStackTest {
-
-	private static final String DATABASE = PostgresTestServer.shared().newDatabase();
+class SharedGroupsTest extends SharedDatabaseStackTest {
 
 	/** The generation of the HTTP member's last answer, as a client keeps it. */
 	private int seenGeneration;
-
-	@DynamicPropertySource
-	static void database(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", () -> DATABASE);
-		registry.add("spring.datasource.username", () -> PostgresTestServer.USER);
-		registry.add("spring.datasource.password", () -> "");
-	}
 
 	@Test
 	void aSocketMemberOnOneNodeAndAnHttpMemberOnAnotherSplitTheGroupAndNodeLossLeavesNoGap() throws Exception {
 		String name = topic("shared-group");
 		String group = topic("shared-group-g");
 		this.http.createTopic(name, 4);
-		try (ChildServer nodeB = startNodeB()) {
+		try (ChildServer nodeB = startNode()) {
 			TestSocket socket = TestSocket.withHeaders(nodeB.port(),
 					"/ws/groups/" + group + "?topics=" + name + "&autoOffsetReset=earliest&sessionTimeoutMs=3000",
 					Map.of());
@@ -98,13 +84,6 @@ class SharedGroupsTest extends KafkaStackTest {
 			});
 			assertThat(overHttp).as("no record twice to the member that moved").doesNotHaveDuplicates();
 		}
-	}
-
-	private static ChildServer startNodeB() throws Exception {
-		Path dataDir = Files.createTempDirectory("caudal-node-b-").resolve("data");
-		return ChildServer.start(dataDir, "384m", 0, "caudal.storage=kafka",
-				"spring.kafka.bootstrap-servers=" + bootstrapServers(), "spring.datasource.url=" + DATABASE,
-				"spring.datasource.username=" + PostgresTestServer.USER, "spring.datasource.password=");
 	}
 
 	private String join(TestHttp node, String group, String topic) {

@@ -1,8 +1,6 @@
 package io.caudal.kafka;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +9,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import io.caudal.support.ChildServer;
-import io.caudal.support.KafkaStackTest;
 import io.caudal.support.KafkaTestCluster;
-import io.caudal.support.PostgresTestServer;
+import io.caudal.support.SharedDatabaseStackTest;
 import io.caudal.support.TestHttp.Response;
 import io.caudal.topic.IdempotencyKeys;
 import io.caudal.topic.IdempotencyMark;
@@ -25,8 +22,6 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,9 +33,7 @@ import static org.awaitility.Awaitility.await;
  * noting the outcome, leaves the key to a retry through another node, which writes exactly once. With {@code caudal.kafka.timeout} 3 s a claim's lease is 12 s.
  */
 @TestPropertySource(properties = "caudal.kafka.timeout=3s")
-class SharedIdempotencyTest extends KafkaStackTest {
-
-	private static final String DATABASE = PostgresTestServer.shared().newDatabase();
+class SharedIdempotencyTest extends SharedDatabaseStackTest {
 
 	private static final String BODY = "{\"records\":[{\"value\":\"once\"}]}";
 
@@ -52,13 +45,6 @@ class SharedIdempotencyTest extends KafkaStackTest {
 
 	@Autowired
 	JdbcClient jdbc;
-
-	@DynamicPropertySource
-	static void database(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", () -> DATABASE);
-		registry.add("spring.datasource.username", () -> PostgresTestServer.USER);
-		registry.add("spring.datasource.password", () -> "");
-	}
 
 	@Test
 	void aRetryAfterTheFirstTrysNodeDiedBetweenWritingAndNotingItAnswersThatWriteAndWritesNothing() throws Exception {
@@ -92,11 +78,7 @@ class SharedIdempotencyTest extends KafkaStackTest {
 		Response created = this.http.post("/topics", "{\"name\":\"" + name + "\",\"partitions\":1,"
 				+ "\"replicationFactor\":3,\"config\":{\"min.insync.replicas\":\"3\"}}");
 		assertThat(created.status()).as(created.toString()).isEqualTo(201);
-		Path dataDir = Files.createTempDirectory("caudal-node-b-").resolve("data");
-		try (ChildServer nodeB = ChildServer.start(dataDir, "384m", 0, "caudal.storage=kafka",
-				"spring.kafka.bootstrap-servers=" + bootstrapServers(), "caudal.kafka.timeout=3s",
-				"spring.datasource.url=" + DATABASE, "spring.datasource.username=" + PostgresTestServer.USER,
-				"spring.datasource.password=")) {
+		try (ChildServer nodeB = startNode("caudal.kafka.timeout=3s")) {
 			assertThat(nodeB.http().produceWithKey(name, "warm-up", BODY).status()).isEqualTo(200);
 			Response throughA = this.http.produceWithKey(name, "elsewhere", BODY);
 			assertThat(throughA.status()).as(throughA.toString()).isEqualTo(200);

@@ -1,24 +1,19 @@
 package io.caudal.kafka;
 
 import java.net.http.WebSocketHandshakeException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import io.caudal.support.ChildServer;
-import io.caudal.support.KafkaStackTest;
-import io.caudal.support.PostgresTestServer;
 import io.caudal.support.SecuredStackTest;
-import io.caudal.support.TestHttp;
+import io.caudal.support.SharedDatabaseStackTest;
 import io.caudal.support.TestHttp.Response;
+import io.caudal.support.TestHttp;
 import io.caudal.ws.TestSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,26 +28,13 @@ import static org.awaitility.Awaitility.await;
 @TestPropertySource(properties = { "caudal.security.enabled=true",
 		"caudal.security.admin-key=" + SecuredStackTest.ADMIN_KEY, "caudal.security.sync-interval=500ms",
 		"caudal.security.max-members-per-principal=2" })
-class SharedSecurityTest extends KafkaStackTest {
-
-	private static final String DATABASE = PostgresTestServer.shared().newDatabase();
+class SharedSecurityTest extends SharedDatabaseStackTest {
 
 	private static ChildServer nodeB;
 
-	@DynamicPropertySource
-	static void database(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", () -> DATABASE);
-		registry.add("spring.datasource.username", () -> PostgresTestServer.USER);
-		registry.add("spring.datasource.password", () -> "");
-	}
-
 	@BeforeAll
-	static void startNodeB() throws Exception {
-		Path dataDir = Files.createTempDirectory("caudal-node-b-").resolve("data");
-		nodeB = ChildServer.start(dataDir, "384m", 0, "caudal.storage=kafka",
-				"spring.kafka.bootstrap-servers=" + bootstrapServers(), "spring.datasource.url=" + DATABASE,
-				"spring.datasource.username=" + PostgresTestServer.USER, "spring.datasource.password=",
-				"caudal.security.enabled=true", "caudal.security.admin-key=" + SecuredStackTest.ADMIN_KEY,
+	static void startNodeB() {
+		nodeB = startNode("caudal.security.enabled=true", "caudal.security.admin-key=" + SecuredStackTest.ADMIN_KEY,
 				"caudal.security.sync-interval=500ms", "caudal.security.max-members-per-principal=2");
 	}
 
