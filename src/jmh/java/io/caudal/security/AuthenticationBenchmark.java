@@ -45,6 +45,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -108,7 +109,7 @@ public class AuthenticationBenchmark {
 		};
 
 		SecurityChanges changes = new SecurityChanges(this.jdbc, events, properties);
-		ApiKeys apiKeys = new ApiKeys(this.jdbc, properties, events, changes);
+		ApiKeys apiKeys = new ApiKeys(this.jdbc, new DataSourceTransactionManager(dataSource), properties, events, changes);
 		AclStore acls = new AclStore(this.jdbc, properties, events, changes);
 		String[] made = new String[PRINCIPALS];
 		for (int p = 0; p < PRINCIPALS; p++) {

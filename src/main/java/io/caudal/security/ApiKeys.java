@@ -24,7 +24,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Key principals and their API keys. A key is {@code cdl_} and 256 random bits (base64url); only its SHA-256 is
@@ -55,13 +57,16 @@ public class ApiKeys {
 
 	private final SecurityChanges changes;
 
+	private final TransactionTemplate transactions;
+
 	private final Map<String, StoredKey> byHash = new ConcurrentHashMap<>();
 
 	private final Set<String> activeIds = ConcurrentHashMap.newKeySet();
 
-	public ApiKeys(JdbcClient jdbc, CaudalProperties properties, ApplicationEventPublisher events,
-			SecurityChanges changes) {
+	public ApiKeys(JdbcClient jdbc, PlatformTransactionManager transactionManager, CaudalProperties properties,
+			ApplicationEventPublisher events, SecurityChanges changes) {
 		this.jdbc = jdbc;
+		this.transactions = new TransactionTemplate(transactionManager);
 		this.events = events;
 		this.changes = changes;
 		this.settings = properties.security();
@@ -128,33 +133,38 @@ public class ApiKeys {
 	}
 
 	/**
-	 * Makes a key for a principal; the only time the key itself is seen.
+	 * Makes a key for a principal; the only time the key itself is seen. The key is taken into memory after its
+	 * row is committed, under the monitor of {@link #reload}: a reload reading the table before the commit would
+	 * otherwise drop it again until the next sync interval.
 	 * @throws CaudalException {@link ErrorCode#PRINCIPAL_NOT_FOUND}, {@link ErrorCode#RESOURCE_LIMIT} past
 	 * {@code caudal.security.max-keys-per-principal}
 	 */
-	@Transactional
-	public NewKey createKey(String principal) {
-		requirePrincipal(principal);
-		long count = this.jdbc.sql("SELECT COUNT(*) FROM api_keys WHERE principal = ?")
-			.param(principal)
-			.query(Long.class)
-			.single();
-		int limit = this.settings.maxKeysPerPrincipal();
-		if (count >= limit) {
-			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Principal 'key:" + principal + "' has "
-					+ "caudal.security.max-keys-per-principal (" + limit + ") keys; revoke one first.",
-					Map.of("limit", limit));
-		}
+	public synchronized NewKey createKey(String principal) {
 		byte[] secret = new byte[32];
 		RANDOM.nextBytes(secret);
 		String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
 		StoredKey stored = new StoredKey(UUID.randomUUID().toString(), principal, hash(key), Instant.now());
-		this.jdbc.sql("INSERT INTO api_keys (id, principal, key_hash, created_at) VALUES (?, ?, ?, ?)")
-			.params(stored.id(), principal, stored.hash(), stored.createdAt().toEpochMilli())
-			.update();
-		this.changes.record();
+		this.transactions.executeWithoutResult(status -> insert(stored));
 		add(stored);
 		return new NewKey(stored.id(), key, stored.createdAt());
+	}
+
+	private void insert(StoredKey stored) {
+		requirePrincipal(stored.principal());
+		long count = this.jdbc.sql("SELECT COUNT(*) FROM api_keys WHERE principal = ?")
+			.param(stored.principal())
+			.query(Long.class)
+			.single();
+		int limit = this.settings.maxKeysPerPrincipal();
+		if (count >= limit) {
+			throw new CaudalException(ErrorCode.RESOURCE_LIMIT, "Principal 'key:" + stored.principal() + "' has "
+					+ "caudal.security.max-keys-per-principal (" + limit + ") keys; revoke one first.",
+					Map.of("limit", limit));
+		}
+		this.jdbc.sql("INSERT INTO api_keys (id, principal, key_hash, created_at) VALUES (?, ?, ?, ?)")
+			.params(stored.id(), stored.principal(), stored.hash(), stored.createdAt().toEpochMilli())
+			.update();
+		this.changes.record();
 	}
 
 	/** A principal's keys, oldest first (then by id, sorted in Java as {@link #principals} are), without the keys. */
@@ -170,11 +180,16 @@ public class ApiKeys {
 	}
 
 	/**
-	 * Revokes a key: it authenticates nothing from now on.
+	 * Revokes a key: it authenticates nothing from now on. As with {@link #createKey}, memory follows the commit
+	 * under the monitor of {@link #reload}, which would otherwise bring the key back from a read before the commit.
 	 * @throws CaudalException {@link ErrorCode#PRINCIPAL_NOT_FOUND}, {@link ErrorCode#KEY_NOT_FOUND}
 	 */
-	@Transactional
-	public void revoke(String principal, String keyId) {
+	public synchronized void revoke(String principal, String keyId) {
+		this.transactions.executeWithoutResult(status -> delete(principal, keyId));
+		forget(keyId);
+	}
+
+	private void delete(String principal, String keyId) {
 		requirePrincipal(principal);
 		int deleted = this.jdbc.sql("DELETE FROM api_keys WHERE principal = ? AND id = ?")
 			.params(principal, keyId)
@@ -184,7 +199,6 @@ public class ApiKeys {
 					"Principal 'key:" + principal + "' has no key '" + keyId + "'.");
 		}
 		this.changes.record();
-		forget(keyId);
 	}
 
 	/**
