@@ -14,8 +14,9 @@ import org.springframework.stereotype.Component;
 /**
  * Per-principal caps on what a client holds for long (sockets, event streams, waiting long polls), so that one
  * client can no longer take every socket or waiting-poll slot of the server. (Group members are counted in the
- * database, where they live.) With security off there are no principals to tell
- * apart and only the server-wide caps apply.
+ * database, where they live.) With security off there are no principals to tell apart and only the server-wide caps
+ * apply. On a Kafka cluster, what the principal holds on the other nodes counts too, as {@link SharedHolds} last
+ * read it.
  */
 @Component
 public class PrincipalSlots {
@@ -43,6 +44,9 @@ public class PrincipalSlots {
 	private final Map<Kind, Integer> limits = new EnumMap<>(Kind.class);
 
 	private final Map<Kind, Map<CaudalPrincipal, Integer>> held = new EnumMap<>(Kind.class);
+
+	/** By kind and by principal ({@code type:name}). */
+	private volatile Map<Kind, Map<String, Integer>> heldElsewhere = Map.of();
 
 	PrincipalSlots(CaudalProperties properties) {
 		this.enabled = properties.security().enabled();
@@ -89,10 +93,11 @@ public class PrincipalSlots {
 		}
 		Map<CaudalPrincipal, Integer> counts = this.held.get(kind);
 		int limit = this.limits.get(kind);
+		int elsewhere = this.heldElsewhere.getOrDefault(kind, Map.of()).getOrDefault(principal.toString(), 0);
 		boolean[] taken = new boolean[1];
 		counts.compute(principal, (key, count) -> {
 			int now = (count != null) ? count : 0;
-			if (now >= limit) {
+			if (now + elsewhere >= limit) {
 				return count;
 			}
 			taken[0] = true;
@@ -108,6 +113,18 @@ public class PrincipalSlots {
 				counts.computeIfPresent(principal, (key, count) -> (count > 1) ? count - 1 : null);
 			}
 		};
+	}
+
+	/** What each principal holds on this node now, by kind; only principals that hold something. */
+	Map<Kind, Map<CaudalPrincipal, Integer>> heldHere() {
+		Map<Kind, Map<CaudalPrincipal, Integer>> copy = new EnumMap<>(Kind.class);
+		this.held.forEach((kind, counts) -> copy.put(kind, Map.copyOf(counts)));
+		return copy;
+	}
+
+	/** What the principals hold on the other nodes, by kind and by principal ({@code type:name}). */
+	void heldElsewhere(Map<Kind, Map<String, Integer>> counts) {
+		this.heldElsewhere = counts;
 	}
 
 }

@@ -3,6 +3,7 @@ package io.caudal.kafka;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 import io.caudal.support.ChildServer;
 import io.caudal.support.SecuredStackTest;
@@ -23,11 +24,12 @@ import static org.awaitility.Awaitility.await;
 /**
  * Keys and ACLs changed through one node take effect on another that shares the database (PostgreSQL) within
  * seconds: a new key works there, a revoked one stops working and closes what it held open, a removed ACL refuses.
- * Group members belong to the principal that joined them on every node, and count against its cap on every node.
+ * Group members belong to the principal that joined them on every node, and count against its cap on every node;
+ * so do its sockets.
  */
 @TestPropertySource(properties = { "caudal.security.enabled=true",
 		"caudal.security.admin-key=" + SecuredStackTest.ADMIN_KEY, "caudal.security.sync-interval=500ms",
-		"caudal.security.max-members-per-principal=2" })
+		"caudal.security.max-members-per-principal=2", "caudal.security.max-sockets-per-principal=2" })
 class SharedSecurityTest extends SharedDatabaseStackTest {
 
 	private static ChildServer nodeB;
@@ -35,7 +37,8 @@ class SharedSecurityTest extends SharedDatabaseStackTest {
 	@BeforeAll
 	static void startNodeB() {
 		nodeB = startNode("caudal.security.enabled=true", "caudal.security.admin-key=" + SecuredStackTest.ADMIN_KEY,
-				"caudal.security.sync-interval=500ms", "caudal.security.max-members-per-principal=2");
+				"caudal.security.sync-interval=500ms", "caudal.security.max-members-per-principal=2",
+				"caudal.security.max-sockets-per-principal=2");
 	}
 
 	@AfterAll
@@ -114,6 +117,46 @@ class SharedSecurityTest extends SharedDatabaseStackTest {
 		assertThat(ownerB.delete("/groups/shared-members/members/" + first).status()).isEqualTo(204);
 		assertThat(ownerA.post("/groups/shared-members/members", join).status()).as("a leave through B frees a place")
 			.isEqualTo(201);
+	}
+
+	@Test
+	void aPrincipalsSocketsOnOneNodeCountAgainstItsCapOnTheOther() {
+		TestHttp adminA = this.http.bearer(SecuredStackTest.ADMIN_KEY);
+		String name = topic("shared-sockets");
+		assertThat(adminA.post("/topics", "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
+		String key = keyWithGroupRights(adminA, "socketeer", name);
+		await("B knows the key").atMost(Duration.ofSeconds(10))
+			.until(() -> nodeB.http().bearer(key).get("/groups/shared-members").status() != 401);
+		Map<String, String> auth = Map.of("Authorization", "Bearer " + key);
+		String path = "/ws/topics/" + name;
+		try (TestSocket first = TestSocket.withHeaders(port(), path, auth);
+				TestSocket second = TestSocket.withHeaders(port(), path, auth)) {
+			await("B counts the two sockets held on A").atMost(Duration.ofSeconds(10)).until(() -> {
+				try (TestSocket onB = TestSocket.withHeaders(nodeB.port(), path, auth)) {
+					return waitedForClose(onB);
+				}
+			});
+			first.close();
+			await("B sees the socket closed on A").atMost(Duration.ofSeconds(10)).until(() -> {
+				try (TestSocket onB = TestSocket.withHeaders(nodeB.port(), path, auth)) {
+					return !waitedForClose(onB);
+				}
+			});
+		}
+	}
+
+	/** Whether the server closes the socket within a second, as it does past the cap (1008, RESOURCE_LIMIT). */
+	private static boolean waitedForClose(TestSocket socket) {
+		try {
+			TestSocket.Closed closed = socket.awaitClose(Duration.ofSeconds(1));
+			assertThat(closed.code()).isEqualTo(1008);
+			assertThat(socket.errors()).singleElement()
+				.satisfies(error -> assertThat(error.get("code").asString()).isEqualTo("RESOURCE_LIMIT"));
+			return true;
+		}
+		catch (CompletionException timedOut) {
+			return false;
+		}
 	}
 
 	/** A new principal with a key, allowed to read the topic and the group {@code shared-members}. */

@@ -115,7 +115,15 @@ public final class TestSocket implements AutoCloseable {
 
 	/** Waits for the socket to close and tells how. */
 	public Closed awaitClose() {
-		return this.closed.orTimeout(10, TimeUnit.SECONDS).join();
+		return awaitClose(Duration.ofSeconds(10));
+	}
+
+	/**
+	 * Waits at most {@code timeout} for the socket to close and tells how.
+	 * @throws java.util.concurrent.CompletionException when it is still open
+	 */
+	public Closed awaitClose(Duration timeout) {
+		return this.closed.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
 	}
 
 	public boolean isClosed() {
