@@ -1,6 +1,7 @@
 package io.caudal.api;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.caudal.error.CaudalException;
@@ -26,6 +27,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -85,6 +87,20 @@ class TopicController {
 	@Requires(value = AclOperation.DESCRIBE, on = ResourceType.TOPIC, name = "topic")
 	TopicResponses.Description describe(@Parameter(example = "orders") @PathVariable String topic) {
 		return TopicResponses.Description.of(this.topics.describe(topic));
+	}
+
+	@GetMapping("/{topic}/partition-for")
+	@Operation(operationId = "partitionForKey", summary = "The partition of a key",
+			description = "The partition a record with this key goes to today: Kafka's producer's choice, "
+					+ "toPositive(murmur2(UTF-8 bytes of the key)) % partitions. Growing the topic may change it.")
+	@ApiResponse(responseCode = "200", description = "The partition")
+	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: no key")
+	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
+	@Requires(value = AclOperation.DESCRIBE, on = ResourceType.TOPIC, name = "topic")
+	TopicResponses.PartitionForKey partitionFor(@Parameter(example = "orders") @PathVariable String topic,
+			@Parameter(description = "The record key, as a string (UTF-8)", example = "user-42") @RequestParam String key) {
+		return new TopicResponses.PartitionForKey(
+				this.topics.partitionForKey(topic, key.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	@PatchMapping(path = "/{topic}", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -15,6 +15,11 @@ final class TopicResponses {
 	}
 
 	@Schema(example = """
+			{"partition":2}""")
+	record PartitionForKey(@Schema(description = "The partition the key goes to") int partition) {
+	}
+
+	@Schema(example = """
 			{"name":"orders","partitions":3}""")
 	record Summary(String name, int partitions) {
 

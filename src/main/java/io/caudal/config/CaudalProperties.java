@@ -30,6 +30,7 @@ import org.springframework.util.unit.DataSize;
  * @param idempotency how long and how many retry-safe produce keys are remembered
  * @param security who may call, and what each caller may do
  * @param kafka how the Kafka engine uses its cluster
+ * @param metricSeries how many of Caudal's meters this node keeps a recent history of
  */
 @ConfigurationProperties("caudal")
 public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @DefaultValue("./data") Path dataDir,
@@ -39,7 +40,7 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 		@DefaultValue("1m") Duration retentionCheckInterval,
 		@DefaultValue Produce produce, @DefaultValue Fetch fetch, @DefaultValue Cors cors,
 		@DefaultValue Websocket websocket, @DefaultValue Sse sse, @DefaultValue Idempotency idempotency,
-		@DefaultValue Security security, @DefaultValue Kafka kafka) {
+		@DefaultValue Security security, @DefaultValue Kafka kafka, @DefaultValue MetricSeries metricSeries) {
 
 	/** The storage engines {@code caudal.storage} may name. */
 	public enum StorageEngine {
@@ -50,6 +51,14 @@ public record CaudalProperties(@DefaultValue("files") StorageEngine storage, @De
 		/** Topics and records in an Apache Kafka cluster. */
 		KAFKA
 
+	}
+
+	/**
+	 * The history behind {@code GET /metrics/series}: every meter whose name starts with {@code caudal.}, sampled
+	 * every second for the last 15 minutes, at 3.6 KB per meter.
+	 * @param maxMeters the most meters kept; meters beyond them are not sampled (a warning says so once)
+	 */
+	public record MetricSeries(@DefaultValue("2000") int maxMeters) {
 	}
 
 	/**

@@ -75,6 +75,14 @@ public class TopicService {
 		return this.storage.topic(name);
 	}
 
+	/**
+	 * The partition a record with this key goes to today, as produce picks it.
+	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}
+	 */
+	public int partitionForKey(String name, byte[] key) {
+		return Partitioner.partitionForKey(key, this.storage.topic(name).partitions());
+	}
+
 	/** @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND} */
 	public TopicDescription describe(String name) {
 		Topic topic = this.storage.topic(name);

@@ -1,6 +1,8 @@
 package io.caudal.api;
 
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -173,6 +175,28 @@ class TopicApiTest extends FullStackTest {
 		assertThat(response.status()).isEqualTo(413);
 		assertThat(response.json().get("code").asString()).isEqualTo("REQUEST_TOO_LARGE");
 		assertThat(this.http.get("/topics/big").status()).isEqualTo(404);
+	}
+
+	@Test
+	void partitionForAKeyIsWhereProduceSendsIt() {
+		assertThat(this.http.post("/topics", "{\"name\":\"keyed-fifty\",\"partitions\":50}").status()).isEqualTo(201);
+		Response foobar = this.http.get("/topics/keyed-fifty/partition-for?key=foobar");
+		assertThat(foobar.status()).as(foobar.toString()).isEqualTo(200);
+		assertThat(foobar.json().get("partition").asInt()).as("Kafka's murmur2 choice").isEqualTo(16);
+		for (String key : List.of("user-42", "ünïcødé key", "")) {
+			String query = URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
+			int partition = this.http.get("/topics/keyed-fifty/partition-for?key=" + query).json().get("partition").asInt();
+			Response produced = this.http.post("/topics/keyed-fifty/records",
+					"{\"records\":[{\"key\":\"" + key + "\",\"value\":1}]}");
+			assertThat(produced.json().get("offsets").get(0).get("partition").asInt()).as(key).isEqualTo(partition);
+		}
+
+		Response noKey = this.http.get("/topics/keyed-fifty/partition-for");
+		assertThat(noKey.status()).isEqualTo(400);
+		assertThat(noKey.json().get("code").asString()).isEqualTo("INVALID_REQUEST");
+		Response noTopic = this.http.get("/topics/no-such-topic/partition-for?key=a");
+		assertThat(noTopic.status()).isEqualTo(404);
+		assertThat(noTopic.json().get("code").asString()).isEqualTo("TOPIC_NOT_FOUND");
 	}
 
 	private static List<String> names(Response list) {

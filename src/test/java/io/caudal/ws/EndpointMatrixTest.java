@@ -141,6 +141,10 @@ class EndpointMatrixTest extends SecuredStackTest {
 				new String[] { "WRITE", "TOPIC", "LITERAL", "$topic" }));
 		cases.put("describeTopic", Case.of((http, f) -> http.get("/topics/" + f.topic).status(), Fixture::topic,
 				new String[] { "DESCRIBE", "TOPIC", "LITERAL", "$topic" }));
+		cases.put("partitionForKey", Case.of((http, f) -> http.get("/topics/" + f.topic + "/partition-for?key=k")
+			.status(), Fixture::topic, new String[] { "DESCRIBE", "TOPIC", "LITERAL", "$topic" }));
+		cases.put("metricSeries", Case.of((http, f) -> http.get("/metrics/series?name=caudal.records.in&tag=topic:"
+				+ f.topic).status(), Fixture::topic, new String[] { "DESCRIBE", "TOPIC", "LITERAL", "$topic" }));
 		cases.put("deleteTopic", Case.of((http, f) -> http.delete("/topics/" + f.topic).status(), Fixture::topic,
 				new String[] { "DELETE", "TOPIC", "LITERAL", "$topic" }));
 		cases.put("updateTopic", Case.of((http, f) -> http.patch("/topics/" + f.topic,

@@ -1,0 +1,92 @@
+package io.caudal.metrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The history behind {@code GET /metrics/series}, sampled by hand at chosen times. */
+class MeterHistoryTest {
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	@Test
+	void countersBecomeRatesPerSecondAndGaugesKeepTheirValue() {
+		MeterHistory history = new MeterHistory(this.registry, 100, false);
+		Counter orders = Counter.builder("caudal.records.in").tag("topic", "orders").register(this.registry);
+		Counter payments = Counter.builder("caudal.records.in").tag("topic", "payments").register(this.registry);
+		AtomicLong waiting = this.registry.gauge("caudal.fetch.waiting", new AtomicLong(3));
+		history.sample(1_000);
+		orders.increment(10);
+		payments.increment(4);
+		history.sample(2_000);
+		orders.increment(30);
+		waiting.set(5);
+		Counter.builder("caudal.records.in").tag("topic", "refunds").register(this.registry).increment(2);
+		history.sample(4_000);
+
+		assertThat(history.series("caudal.records.in", Map.of("topic", "orders"))).as("no rate before two samples")
+			.containsExactly(new MeterHistory.Point(2_000, 10), new MeterHistory.Point(4_000, 15));
+		assertThat(history.series("caudal.records.in", Map.of("topic", "refunds")))
+			.as("a meter made on its first use counts that use").containsExactly(new MeterHistory.Point(4_000, 1));
+		assertThat(history.series("caudal.records.in", Map.of())).as("every topic, summed")
+			.containsExactly(new MeterHistory.Point(2_000, 14), new MeterHistory.Point(4_000, 16));
+		assertThat(history.series("caudal.records.in", Map.of("topic", "none"))).isEmpty();
+		assertThat(history.series("caudal.fetch.waiting", Map.of())).extracting(MeterHistory.Point::value)
+			.containsExactly(3.0, 3.0, 5.0);
+		assertThat(history.series("caudal.unknown", Map.of())).isNull();
+		assertThat(history.names()).containsExactly("caudal.fetch.waiting", "caudal.records.in");
+	}
+
+	@Test
+	void fifteenMinutesAreKeptAndOlderSecondsDropOut() {
+		MeterHistory history = new MeterHistory(this.registry, 100, false);
+		AtomicLong value = this.registry.gauge("caudal.memory.reserved", new AtomicLong());
+		for (int second = 1; second <= MeterHistory.POINTS + 100; second++) {
+			value.set(second);
+			history.sample(second * 1000L);
+		}
+		List<MeterHistory.Point> points = history.series("caudal.memory.reserved", Map.of());
+		assertThat(points).hasSize(MeterHistory.POINTS);
+		assertThat(points.get(0)).isEqualTo(new MeterHistory.Point(101_000, 101));
+		assertThat(points.get(points.size() - 1)).isEqualTo(new MeterHistory.Point(1_000_000, 1000));
+	}
+
+	@Test
+	void aRemovedMeterKeepsItsPastUntilItLeavesTheWindowAndOnlyCaudalsMetersAreKept() {
+		MeterHistory history = new MeterHistory(this.registry, 2, false);
+		Gauge gone = Gauge.builder("caudal.topics", () -> 7).register(this.registry);
+		Gauge.builder("jvm.threads.live", () -> 30).register(this.registry);
+		history.sample(1_000);
+		this.registry.remove(gone);
+		history.sample(2_000);
+		assertThat(history.series("caudal.topics", Map.of())).containsExactly(new MeterHistory.Point(1_000, 7));
+		assertThat(history.series("jvm.threads.live", Map.of())).isNull();
+		for (int second = 3; second <= MeterHistory.POINTS + 1; second++) {
+			history.sample(second * 1000L);
+		}
+		assertThat(history.series("caudal.topics", Map.of())).isNull();
+	}
+
+	@Test
+	void metersPastTheCapHaveNoHistory() {
+		MeterHistory history = new MeterHistory(this.registry, 2, false);
+		for (String topic : List.of("a", "b", "c")) {
+			Counter.builder("caudal.records.out").tag("topic", topic).register(this.registry);
+		}
+		history.sample(1_000);
+		history.sample(2_000);
+		long kept = List.of("a", "b", "c")
+			.stream()
+			.filter(topic -> !history.series("caudal.records.out", Map.of("topic", topic)).isEmpty())
+			.count();
+		assertThat(kept).isEqualTo(2);
+	}
+
+}
