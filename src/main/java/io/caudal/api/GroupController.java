@@ -236,7 +236,7 @@ class GroupController {
 	@ApiResponse(responseCode = "404", description = "GROUP_NOT_FOUND: no members and no committed offsets")
 	@Requires(value = AclOperation.DESCRIBE, on = ResourceType.GROUP, name = "group")
 	GroupResponses.GroupDetails describe(@Parameter(example = "billing") @PathVariable String group) {
-		return GroupResponses.GroupDetails.of(this.coordinator.describe(group));
+		return GroupResponses.GroupDetails.of(this.coordinator.describe(group), this.access);
 	}
 
 	@PostMapping(path = "/{group}/offsets/reset", consumes = MediaType.APPLICATION_JSON_VALUE)

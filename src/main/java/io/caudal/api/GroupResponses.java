@@ -3,6 +3,8 @@ package io.caudal.api;
 import java.util.List;
 
 import io.caudal.group.GroupDescription;
+import io.caudal.security.AccessControl;
+import io.caudal.security.ResourceType;
 import io.caudal.group.GroupSummary;
 import io.caudal.group.MemberAssignment;
 import io.caudal.offset.PartitionOffset;
@@ -67,7 +69,8 @@ final class GroupResponses {
 			"assignor":"range","members":[{"memberId":"5f0c7a1e-0d7b-4a43-9b0e-2f4d1c9a8e11","instanceId":null,\
 			"transport":"http","topics":["orders"],"assignment":[{"topic":"orders","partition":0}],"revoking":[]}],\
 			"offsets":[{"topic":"orders","partition":0,"committedOffset":42,"endOffset":50,"lag":8},\
-			{"topic":"orders","partition":1,"committedOffset":null,"endOffset":7,"lag":null}]}""")
+			{"topic":"orders","partition":1,"committedOffset":null,"endOffset":7,"lag":null}],\
+			"authorizedOperations":["READ","DELETE","ALTER","DESCRIBE"]}""")
 	record GroupDetails(String group, @Schema(allowableValues = { "EMPTY", "RECONCILING", "STABLE" }) String state,
 			int generation,
 			@Schema(description = "The leader's member id, or null while the group has none", types = { "string", "null" }) String leader,
@@ -75,13 +78,15 @@ final class GroupResponses {
 					+ "member", types = { "string", "null" })
 			String assignor, List<MemberDetails> members,
 			@Schema(description = "Every partition of the topics the group reads or has offsets for")
-			List<PartitionLag> offsets) {
+			List<PartitionLag> offsets,
+			@Schema(description = TopicResponses.AUTHORIZED_OPERATIONS) List<String> authorizedOperations) {
 
-		static GroupDetails of(GroupDescription description) {
+		static GroupDetails of(GroupDescription description, AccessControl access) {
 			return new GroupDetails(description.group(), description.state().name(), description.generation(),
 					description.leader(), description.assignor(),
 					description.members().stream().map(MemberDetails::of).toList(),
-					description.offsets().stream().map(PartitionLag::of).toList());
+					description.offsets().stream().map(PartitionLag::of).toList(),
+					access.authorizedOperations(ResourceType.GROUP, description.group()));
 		}
 
 	}

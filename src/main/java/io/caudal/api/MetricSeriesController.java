@@ -48,9 +48,11 @@ class MetricSeriesController {
 			+ "is not one of the meters sampled")
 	@AuthorizedInHandler("DESCRIBE on the topic of a topic tag and on the group of a group tag; DESCRIBE on the "
 			+ "cluster when neither tag is given")
-	Series series(@Parameter(example = "caudal.records.in") @RequestParam String name,
-			@Parameter(description = "key:value, repeated for several tags",
-					example = "topic:orders") @RequestParam(required = false) List<String> tag) {
+	Series series(@Parameter(description = "A meter's name, as in /actuator/metrics",
+			example = "caudal.records.in") @RequestParam String name,
+			@Parameter(description = "A tag the meters must have, key:value; repeat it for several",
+					array = @ArraySchema(schema = @Schema(example = "topic:orders"))) @RequestParam(
+							required = false) List<String> tag) {
 		Map<String, String> tags = new LinkedHashMap<>();
 		for (String pair : (tag != null) ? tag : List.<String>of()) {
 			int colon = pair.indexOf(':');

@@ -61,7 +61,10 @@ final class SecurityResponses {
 	@Schema(description = "Who the caller is")
 	record Session(@Schema(description = "The caller's typed principal; anonymous when security is off",
 			example = "key:billing") String principal,
-			@Schema(description = "Whether the server checks identities and ACLs") boolean securityEnabled) {
+			@Schema(description = "Whether the server checks identities and ACLs") boolean securityEnabled,
+			@Schema(description = "The operations on the cluster the caller may perform (all of them with security "
+					+ "off): CREATE makes topics, DESCRIBE sees health details and meters, ALTER manages principals, "
+					+ "keys and ACLs", example = "[\"CREATE\",\"DESCRIBE\"]") List<String> authorizedOperations) {
 	}
 
 	@Schema(description = "A single-use ticket for one WebSocket handshake (?ticket=), valid 30 s")

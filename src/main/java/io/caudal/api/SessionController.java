@@ -6,6 +6,7 @@ import java.util.Map;
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
 import io.caudal.security.AccessControl;
+import io.caudal.security.ResourceType;
 import io.caudal.security.CallerAuthentication;
 import io.caudal.security.CaudalPrincipal;
 import io.caudal.security.NeedsNoRights;
@@ -92,7 +93,8 @@ class SessionController {
 			description = "The caller's principal, however it was proven (key, token, cookie, certificate).")
 	@NeedsNoRights("every caller may learn its own identity")
 	SecurityResponses.Session describe() {
-		return new SecurityResponses.Session(AccessControl.caller().toString(), this.access.enabled());
+		return new SecurityResponses.Session(AccessControl.caller().toString(), this.access.enabled(),
+				this.access.authorizedOperations(ResourceType.CLUSTER, ResourceType.CLUSTER_NAME));
 	}
 
 	// Only an error has a body, so a client that accepts nothing but problem details is served too.

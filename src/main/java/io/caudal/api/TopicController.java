@@ -63,7 +63,7 @@ class TopicController {
 		}
 		int partitions = (request.partitions() != null) ? request.partitions() : 1;
 		var description = TopicResponses.Description.of(this.topics.create(request.name(), partitions,
-				request.replicationFactor(), request.config()));
+				request.replicationFactor(), request.config()), this.access);
 		return ResponseEntity.created(URI.create("/topics/" + request.name())).body(description);
 	}
 
@@ -86,7 +86,7 @@ class TopicController {
 	@ApiResponse(responseCode = "404", description = "TOPIC_NOT_FOUND")
 	@Requires(value = AclOperation.DESCRIBE, on = ResourceType.TOPIC, name = "topic")
 	TopicResponses.Description describe(@Parameter(example = "orders") @PathVariable String topic) {
-		return TopicResponses.Description.of(this.topics.describe(topic));
+		return TopicResponses.Description.of(this.topics.describe(topic), this.access);
 	}
 
 	@GetMapping("/{topic}/partition-for")
@@ -125,7 +125,8 @@ class TopicController {
 		if (request.config() != null) {
 			this.access.require(AclOperation.ALTER_CONFIGS, ResourceType.TOPIC, topic);
 		}
-		return TopicResponses.Description.of(this.topics.update(topic, request.partitions(), request.config()));
+		return TopicResponses.Description.of(this.topics.update(topic, request.partitions(), request.config()),
+				this.access);
 	}
 
 	// Only an error has a body, so a client that accepts nothing but problem details is served too.

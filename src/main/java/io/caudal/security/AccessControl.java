@@ -84,6 +84,20 @@ public class AccessControl {
 	}
 
 	/**
+	 * The operations of its type that this thread's caller may perform on the resource, in the enum's order, as
+	 * Kafka's {@code authorizedOperations}: what a client (the console) needs to offer only the actions that would
+	 * be allowed.
+	 */
+	public List<String> authorizedOperations(ResourceType type, String name) {
+		CaudalPrincipal caller = caller();
+		return type.operations()
+			.stream()
+			.filter(operation -> allows(caller, operation, type, name))
+			.map(AclOperation::name)
+			.toList();
+	}
+
+	/**
 	 * Refuses unless the principal may perform the operation.
 	 * @throws CaudalException {@link ErrorCode#NOT_AUTHORIZED}, naming the operation and the resource
 	 */

@@ -7,6 +7,7 @@ import io.caudal.support.SecuredStackTest;
 import io.caudal.support.TestHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -17,6 +18,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SecurityApiTest extends SecuredStackTest {
 
 	private static final String RECORD = "{\"records\":[{\"value\":{\"n\":1}}]}";
+
+	@Test
+	void answersTellWhichOperationsTheCallerMayPerformAsKafkasAuthorizedOperations() {
+		assertThat(this.admin.post("/topics", "{\"name\":\"authorized-ops\"}").status()).isEqualTo(201);
+		assertThat(this.admin.post("/groups/authorized-ops-g/offsets/reset",
+				"{\"topic\":\"authorized-ops\",\"to\":\"earliest\"}").status()).isEqualTo(200);
+		TestHttp reader = this.anonymous.bearer(newKey("ops-reader"));
+		grant("key:ops-reader", "READ", "TOPIC", "LITERAL", "authorized-ops");
+		grant("key:ops-reader", "DESCRIBE", "GROUP", "LITERAL", "authorized-ops-g");
+
+		assertThat(reader.get("/topics/authorized-ops").json().get("authorizedOperations").valueStream()
+			.map(JsonNode::asString)).containsExactly("READ", "DESCRIBE");
+		assertThat(reader.get("/groups/authorized-ops-g").json().get("authorizedOperations").valueStream()
+			.map(JsonNode::asString)).containsExactly("DESCRIBE");
+		assertThat(reader.get("/session").json().get("authorizedOperations")).isEmpty();
+		assertThat(this.admin.get("/topics/authorized-ops").json().get("authorizedOperations").valueStream()
+			.map(JsonNode::asString)).containsExactly("READ", "WRITE", "CREATE", "DELETE", "ALTER", "DESCRIBE",
+					"DESCRIBE_CONFIGS", "ALTER_CONFIGS");
+		assertThat(this.admin.get("/session").json().get("authorizedOperations").valueStream()
+			.map(JsonNode::asString)).containsExactly("CREATE", "ALTER", "DESCRIBE", "DESCRIBE_CONFIGS",
+					"ALTER_CONFIGS");
+	}
 
 	@Test
 	void aCallWithoutAnIdentityIs401WithWwwAuthenticate() {
