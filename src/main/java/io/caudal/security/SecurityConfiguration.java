@@ -65,7 +65,7 @@ class SecurityConfiguration {
 				.permitAll()
 				.requestMatchers("/actuator/health/liveness", "/actuator/health/readiness")
 				.permitAll()
-				.requestMatchers(HttpMethod.GET, "/", "/index.html", "/caudal.js", "/caudal.css", "/favicon.ico")
+				.requestMatchers(HttpMethod.GET, "/", "/index.html", "/console/**", "/webjars/**", "/favicon.ico")
 				.permitAll()
 				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
 				.access((authentication, context) -> new AuthorizationDecision(
