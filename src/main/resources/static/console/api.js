@@ -2,7 +2,7 @@
 // ApiError carrying the problem's code and detail, so that every view can show them.
 
 /** A refused or failed call: the HTTP status and the problem's code and detail. */
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(status, code, detail) {
     super(code ? `${code}: ${detail}` : detail);
     this.status = status;
@@ -61,7 +61,6 @@ export async function call(path, { method = 'GET', body, headers = {} } = {}) {
   return parsed;
 }
 
-/** Encodes one path segment. */
 export const seg = (text) => encodeURIComponent(text);
 
 /** Runs calls with at most `limit` in flight; answers their results (or errors) in order. */

@@ -30,7 +30,7 @@ const context = {
 };
 
 /** The view and its parameters for an address: #/topics/orders/messages?partition=0 */
-export function parseRoute(hash) {
+function parseRoute(hash) {
   const text = hash.replace(/^#\/?/, '');
   const [path, query = ''] = text.split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -74,13 +74,21 @@ async function route() {
     }
   });
   const container = document.getElementById('view');
+  // Each view renders into an element of its own: one that is left while it still loads keeps writing into its
+  // element, which is no longer on the page, and is stopped as soon as it is done.
+  const page = h('div');
   try {
     const module = await views[view]();
     if (current !== routing) {
       return;
     }
-    show(container);
-    cleanup = (await module.render(container, params, context)) || null;
+    show(container, page);
+    const stop = (await module.render(page, params, context)) || null;
+    if (current === routing) {
+      cleanup = stop;
+    } else if (stop) {
+      stop();
+    }
   } catch (error) {
     if (current === routing) {
       show(container, h('h1', {}, 'Something went wrong'));
@@ -122,6 +130,12 @@ onUnauthenticated(() => {
   if (!location.hash.startsWith('#/signin')) {
     location.hash = `#/signin?next=${encodeURIComponent(location.hash || '#/')}`;
   }
+});
+
+// The skip link moves focus to the view without changing the address, which names the view.
+document.querySelector('.skip').addEventListener('click', (event) => {
+  event.preventDefault();
+  document.getElementById('view').focus();
 });
 
 window.addEventListener('hashchange', route);

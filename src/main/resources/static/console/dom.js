@@ -101,8 +101,7 @@ export function timestamp(epochMs) {
   return Number.isNaN(date.getTime()) ? String(epochMs) : date.toISOString();
 }
 
-/** Base64 to bytes. */
-export function base64Bytes(text) {
+function base64Bytes(text) {
   const binary = atob(text);
   const result = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) {
@@ -116,10 +115,20 @@ export function base64Hex(text) {
   return Array.from(base64Bytes(text), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
 }
 
-/** Replaces the children of an element. */
 export function show(element, ...children) {
   element.replaceChildren();
   append(element, children);
+}
+
+/**
+ * Shows fresh content of a periodic refresh, unless the keyboard focus is inside the element: replacing it then
+ * would throw the focus back to the page's start. The next refresh after the focus left catches up.
+ */
+export function refresh(element, ...children) {
+  if (element.contains(document.activeElement)) {
+    return;
+  }
+  show(element, ...children);
 }
 
 /** Shows a problem in the page's alert region; null clears it. */

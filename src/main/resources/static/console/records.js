@@ -19,13 +19,13 @@ export function valueText(record) {
 }
 
 /** Headers, UTF-8 ones as text and others as base64, in one object for filters and copies. */
-export function headerEntries(record) {
+function headerEntries(record) {
   return [...Object.entries(record.headers || {}).map(([name, value]) => [name, value, false]),
     ...Object.entries(record.headerBytes || {}).map(([name, value]) => [name, value, true])];
 }
 
 /** Reads a path such as $.order.items[0].id in a value; undefined where it leads nowhere. */
-export function readPath(value, path) {
+function readPath(value, path) {
   const steps = path.replace(/^\$\.?/, '').match(/[^.[\]]+|\[\d+\]/g) || [];
   let current = value;
   for (const step of steps) {
@@ -73,7 +73,7 @@ export function recordFilter({ key = '', header = '', text = '', path = '' }) {
 }
 
 /** The record as the API gave it, for copying. */
-export function recordJson(record) {
+function recordJson(record) {
   return JSON.stringify(record, null, 2);
 }
 
@@ -89,7 +89,10 @@ async function copy(text, status) {
   }
 }
 
-/** The details of one record: value pretty-printed or its bytes, headers, copy, and the key's partition. */
+/**
+ * The details of one record: value pretty-printed or its bytes, headers, copy, and the partition its key goes to
+ * today (where its later records are, whatever partition this one was given).
+ */
 export function recordDetails(topic, record) {
   const status = h('p', { role: 'status', class: 'note' });
   let valueView;
@@ -114,7 +117,7 @@ export function recordDetails(topic, record) {
       } catch (error) {
         status.textContent = error.message;
       }
-    } }, 'All records of this key') : null;
+    } }, 'Go to this key\'s partition') : null;
   return h('section', { class: 'detail', id: 'record-details', 'aria-labelledby': 'record-heading', tabindex: '-1' },
     h('h2', { id: 'record-heading' }, `Partition ${record.partition}, offset ${record.offset}`),
     h('ul', { class: 'stats' },

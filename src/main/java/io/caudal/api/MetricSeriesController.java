@@ -3,6 +3,7 @@ package io.caudal.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
@@ -11,6 +12,7 @@ import io.caudal.security.AccessControl;
 import io.caudal.security.AclOperation;
 import io.caudal.security.AuthorizedInHandler;
 import io.caudal.security.ResourceType;
+import io.micrometer.core.instrument.Meter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -47,7 +49,8 @@ class MetricSeriesController {
 	@ApiResponse(responseCode = "400", description = "INVALID_REQUEST: a tag not written key:value, or a name that "
 			+ "is not one of the meters sampled")
 	@AuthorizedInHandler("DESCRIBE on the topic of a topic tag and on the group of a group tag; DESCRIBE on the "
-			+ "cluster when neither tag is given")
+			+ "cluster when neither tag is given; without DESCRIBE on the cluster, only meters of topics and groups the "
+			+ "caller may DESCRIBE count")
 	Series series(@Parameter(description = "A meter's name, as in /actuator/metrics",
 			example = "caudal.records.in") @RequestParam String name,
 			@Parameter(description = "A tag the meters must have, key:value; repeat it for several",
@@ -63,13 +66,29 @@ class MetricSeriesController {
 			tags.put(pair.substring(0, colon), pair.substring(colon + 1));
 		}
 		requireRights(tags);
-		List<MeterHistory.Point> points = this.history.series(name, tags);
+		List<MeterHistory.Point> points = this.history.series(name, tags, visibleMeters());
 		if (points == null) {
 			throw new CaudalException(ErrorCode.INVALID_REQUEST, "'" + name + "' is not one of the meters sampled: "
 					+ String.join(", ", this.history.names()) + ".");
 		}
 		return new Series(name, tags, MeterHistory.INTERVAL_MS,
 				points.stream().map(point -> List.<Number>of(point.epochMs(), point.value())).toList());
+	}
+
+	/**
+	 * The meters the caller may see: all of them with DESCRIBE on the cluster, as in /actuator/metrics; else those
+	 * whose topic and group it may DESCRIBE, since a meter of one topic may also name groups (a group's lag).
+	 */
+	private Predicate<Meter.Id> visibleMeters() {
+		if (this.access.allows(AclOperation.DESCRIBE, ResourceType.CLUSTER, ResourceType.CLUSTER_NAME)) {
+			return id -> true;
+		}
+		return id -> describable(ResourceType.TOPIC, id.getTag("topic"))
+				&& describable(ResourceType.GROUP, id.getTag("group"));
+	}
+
+	private boolean describable(ResourceType type, String name) {
+		return name == null || this.access.allows(AclOperation.DESCRIBE, type, name);
 	}
 
 	private void requireRights(Map<String, String> tags) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.caudal.concurrent.DaemonThreads;
 import io.caudal.config.CaudalProperties;
@@ -53,6 +54,9 @@ public class MeterHistory implements DisposableBean {
 
 	private final ScheduledExecutorService sampler;
 
+	/** Meters left out while the rings were full; bounded by the registry, which holds them anyway. */
+	private final Set<Meter.Id> refused = new HashSet<>();
+
 	private int next;
 
 	private int filled;
@@ -90,20 +94,23 @@ public class MeterHistory implements DisposableBean {
 				if (!id.getName().startsWith(PREFIX)) {
 					continue;
 				}
+				seen.add(id);
 				Ring ring = this.rings.get(id);
 				if (ring == null) {
 					if (this.rings.size() >= this.maxMeters) {
 						warnFullOnce();
+						this.refused.add(id);
 						continue;
 					}
-					ring = new Ring(cumulative(meter));
+					// A meter kept out while the rings were full has counted since before this second.
+					ring = new Ring(cumulative(meter), this.refused.remove(id));
 					this.rings.put(id, ring);
 				}
-				seen.add(id);
 				ring.record(slot, read(meter), seconds);
 			}
 			// A meter that went (a deleted topic's) keeps its history until its last sample leaves the window.
 			this.rings.entrySet().removeIf(entry -> !seen.contains(entry.getKey()) && entry.getValue().forget(slot));
+			this.refused.retainAll(seen);
 			this.next = (slot + 1) % POINTS;
 			this.filled = Math.min(this.filled + 1, POINTS);
 		}
@@ -113,10 +120,11 @@ public class MeterHistory implements DisposableBean {
 	}
 
 	/**
-	 * The history of the meters with this name and every one of these tags, summed per second, oldest first.
+	 * The history of the meters with this name and every one of these tags that the caller may see, summed per
+	 * second, oldest first.
 	 * @return null when no meter of that name is sampled
 	 */
-	public synchronized List<Point> series(String name, Map<String, String> tags) {
+	public synchronized List<Point> series(String name, Map<String, String> tags, Predicate<Meter.Id> visible) {
 		List<Ring> matching = new ArrayList<>();
 		boolean named = false;
 		for (Map.Entry<Meter.Id, Ring> entry : this.rings.entrySet()) {
@@ -125,7 +133,8 @@ public class MeterHistory implements DisposableBean {
 				continue;
 			}
 			named = true;
-			if (tags.entrySet().stream().allMatch(tag -> tag.getValue().equals(id.getTag(tag.getKey())))) {
+			if (tags.entrySet().stream().allMatch(tag -> tag.getValue().equals(id.getTag(tag.getKey())))
+					&& visible.test(id)) {
 				matching.add(entry.getValue());
 			}
 		}
@@ -201,13 +210,15 @@ public class MeterHistory implements DisposableBean {
 		final float[] values = new float[POINTS];
 
 		/**
-		 * The count at the last sample: zero for a meter first seen now, since meters are made on their first use
-		 * (a topic's on its first produce), so what it counts began within the last second.
+		 * The count at the last sample. Meters are made on their first use (a topic's on its first produce), so
+		 * a meter first seen now began counting within the last second: its count so far is that second's. One
+		 * left out while the rings were full has none yet.
 		 */
 		double lastReading;
 
-		Ring(boolean cumulative) {
+		Ring(boolean cumulative, boolean countedBefore) {
 			this.cumulative = cumulative;
+			this.lastReading = countedBefore ? Double.NaN : 0;
 			Arrays.fill(this.values, Float.NaN);
 		}
 

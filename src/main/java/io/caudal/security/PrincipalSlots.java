@@ -122,8 +122,8 @@ public class PrincipalSlots {
 		return copy;
 	}
 
-	/** What the principals hold on the other nodes, by kind and by principal ({@code type:name}). */
-	void heldElsewhere(Map<Kind, Map<String, Integer>> counts) {
+	/** Takes in what the principals hold on the other nodes, by kind and by principal ({@code type:name}). */
+	void updateHeldElsewhere(Map<Kind, Map<String, Integer>> counts) {
 		this.heldElsewhere = counts;
 	}
 

@@ -48,7 +48,7 @@ public class SharedHolds implements DisposableBean {
 
 	private final long intervalMs;
 
-	private final ScheduledExecutorService publisher;
+	private final ScheduledExecutorService exchanger;
 
 	SharedHolds(JdbcClient jdbc, PlatformTransactionManager transactionManager, DatabaseClock clock,
 			PrincipalSlots slots, CaudalProperties properties) {
@@ -58,11 +58,11 @@ public class SharedHolds implements DisposableBean {
 		this.slots = slots;
 		this.intervalMs = properties.security().syncInterval().toMillis();
 		if (properties.security().enabled() && properties.storage() == CaudalProperties.StorageEngine.KAFKA) {
-			this.publisher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("caudal-principal-holds"));
-			this.publisher.scheduleWithFixedDelay(this::exchange, 0, this.intervalMs, TimeUnit.MILLISECONDS);
+			this.exchanger = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("caudal-principal-holds"));
+			this.exchanger.scheduleWithFixedDelay(this::exchange, 0, this.intervalMs, TimeUnit.MILLISECONDS);
 		}
 		else {
-			this.publisher = null;
+			this.exchanger = null;
 		}
 	}
 
@@ -70,7 +70,7 @@ public class SharedHolds implements DisposableBean {
 		try {
 			long now = this.clock.nowMs();
 			publish(now);
-			this.slots.heldElsewhere(readOthers(now - INTERVALS_TO_FORGET * this.intervalMs));
+			this.slots.updateHeldElsewhere(readOthers(now - INTERVALS_TO_FORGET * this.intervalMs));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Sharing what principals hold with the other nodes failed; tried again at the next interval: "
@@ -107,10 +107,15 @@ public class SharedHolds implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		if (this.publisher != null) {
-			this.publisher.shutdownNow();
+		if (this.exchanger != null) {
+			this.exchanger.shutdownNow();
 			try {
+				// An exchange under way would write this node's rows again after the delete below.
+				this.exchanger.awaitTermination(5, TimeUnit.SECONDS);
 				this.jdbc.sql("DELETE FROM principal_holds WHERE node = ?").param(this.node).update();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 			catch (RuntimeException ex) {
 				logger.debug("This node's holds were not deleted at shutdown; they stop counting on their own", ex);

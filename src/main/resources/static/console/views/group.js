@@ -3,7 +3,7 @@
 // group when it is empty, and a member of the group that runs in this page, over a socket.
 import { call, seg, socketUrl } from '../api.js';
 import { lineChart } from '../chart.js';
-import { alertProblem, confirmDialog, h, number, show, table } from '../dom.js';
+import { alertProblem, confirmDialog, h, number, refresh, show, table } from '../dom.js';
 
 const REFRESH_MS = 2000;
 
@@ -97,12 +97,16 @@ function pageMember(name, suggestedTopics) {
     join.disabled = false;
     leave.disabled = true;
   }
-  join.addEventListener('click', () => {
+  join.addEventListener('click', async () => {
+    if (!await confirmDialog(`Join ${name} from this page? Until you leave, the page takes partitions from the `
+      + 'group\'s other members; it commits nothing, so they read again what the page was sent.', { action: 'Join' })) {
+      return;
+    }
     stop();
     received = 0;
     const list = topics.value.split(',').map((t) => t.trim()).filter(Boolean);
     const current = new WebSocket(socketUrl(`/ws/groups/${seg(name)}?topics=${list.map(encodeURIComponent).join(',')}`
-      + '&autoOffsetReset=earliest&autoCommit=true&credit=500'));
+      + '&autoOffsetReset=earliest&credit=500'));
     socket = current;
     join.disabled = true;
     leave.disabled = false;
@@ -142,7 +146,7 @@ function pageMember(name, suggestedTopics) {
     element: h('section', { 'aria-labelledby': 'member-heading' }, h('h2', { id: 'member-heading' }, 'Consume in this page'),
       h('div', { class: 'controls' }, h('label', { for: 'member-topics' }, 'Topics', topics), join, leave),
       h('p', { id: 'member-help', class: 'note' }, 'Comma-separated. This page joins over a WebSocket, starts from the '
-        + 'earliest record without a commit, and commits what it was sent.'),
+        + 'committed offsets (the earliest record without a commit), and commits nothing.'),
       status),
     stop,
   };
@@ -177,8 +181,8 @@ export async function render(container, params, context) {
         h('li', {}, 'Generation ', h('b', {}, String(group.generation))),
         h('li', {}, 'Assignor ', h('b', {}, group.assignor || '—')),
         h('li', {}, 'Leader ', h('b', {}, group.leader || '—')));
-      show(members, group.members.length ? membersTable(group) : h('p', {}, 'No members.'));
-      show(offsets, group.offsets.length ? offsetsTable(group) : h('p', {}, 'No offsets.'));
+      refresh(members, group.members.length ? membersTable(group) : h('p', {}, 'No members.'));
+      refresh(offsets, group.offsets.length ? offsetsTable(group) : h('p', {}, 'No offsets.'));
       const state = `${group.state}:${group.offsets.map((o) => o.topic).join(',')}`;
       if (state !== lastState) {
         lastState = state;

@@ -40,6 +40,8 @@ export function render(container, params) {
 
   let socket = null;
   let paused = false;
+  /** Records that arrived while paused: what resuming grants back, so the credit out never grows. */
+  let ungranted = 0;
   let kept = [];
   let arrivals = [];
   let received = 0;
@@ -96,6 +98,7 @@ export function render(container, params) {
     kept = [];
     received = 0;
     paused = false;
+    ungranted = 0;
     pause.textContent = 'Pause';
     const current = new WebSocket(socketUrl(`/ws/topics/${seg(topic)}?from=${from.value}&credit=${CREDIT}`));
     socket = current;
@@ -108,13 +111,20 @@ export function render(container, params) {
       const message = JSON.parse(event.data);
       if (message.type === 'records') {
         received += message.records.length;
-        arrivals.push([performance.now(), message.records.length]);
+        const now = performance.now();
+        arrivals.push([now, message.records.length]);
+        // Drawing trims this too, but a hidden tab draws no frames.
+        while (arrivals.length && now - arrivals[0][0] > RATE_WINDOW_MS) {
+          arrivals.shift();
+        }
         kept.push(...message.records);
         const limit = Number(cap.value);
         if (kept.length > limit) {
           kept = kept.slice(kept.length - limit);
         }
-        if (!paused) {
+        if (paused) {
+          ungranted += message.records.length;
+        } else {
           grant(message.records.length);
         }
         scheduleDraw();
@@ -138,7 +148,8 @@ export function render(container, params) {
     status.textContent = paused ? 'Paused: no more credit is granted; records already on their way still arrive.'
       : `Live: ${topic}.`;
     if (!paused) {
-      grant(CREDIT);
+      grant(ungranted);
+      ungranted = 0;
     }
   });
   stop.addEventListener('click', () => {

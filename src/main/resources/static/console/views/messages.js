@@ -143,8 +143,12 @@ export async function render(container, params, context) {
     alertProblem(error);
     return undefined;
   }
-  const pages = await settleAll(partitions.map((p) => () =>
-    call(`/topics/${seg(topic)}/partitions/${p}/records?offset=${first.get(p)}&maxRecords=${size}`)));
+  // An older page ends where the page it came from began (`before`), so that it shows no record twice.
+  const before = params.before ? parsePositions(params.before) : new Map();
+  const limits = new Map(partitions.map((p) => [p, before.has(p) ? Math.min(size, before.get(p) - first.get(p)) : size]));
+  const pages = await settleAll(partitions.map((p) => () => (limits.get(p) > 0
+    ? call(`/topics/${seg(topic)}/partitions/${p}/records?offset=${first.get(p)}&maxRecords=${limits.get(p)}`)
+    : Promise.resolve({ records: [], nextOffset: first.get(p) }))));
   const failed = pages.find((page) => page.error);
   if (failed) {
     alertProblem(failed.error);
@@ -165,7 +169,8 @@ export async function render(container, params, context) {
   const hasNewer = partitions.some((p) => newer.get(p) < bounds[p].endOffset);
   const hasOlder = partitions.some((p) => first.get(p) > bounds[p].startOffset);
   show(pager,
-    h('a', { href: hasOlder ? address({ from: positionsParam(older) }) : null, id: 'page-older',
+    h('a', { href: hasOlder ? address({ from: positionsParam(older), before: positionsParam(first) }) : null,
+      id: 'page-older',
       'aria-disabled': hasOlder ? null : 'true', class: hasOlder ? null : 'note' }, '← Older'),
     h('a', { href: hasNewer ? address({ from: positionsParam(newer) }) : null, id: 'page-newer',
       'aria-disabled': hasNewer ? null : 'true', class: hasNewer ? null : 'note' }, 'Newer →'));

@@ -2,7 +2,7 @@
 // growing it and deleting it, each confirmed, and its records in and out per second.
 import { call, seg } from '../api.js';
 import { lineChart } from '../chart.js';
-import { alertProblem, bytes, confirmDialog, h, number, show, table } from '../dom.js';
+import { alertProblem, bytes, confirmDialog, h, number, refresh, show, table } from '../dom.js';
 import { topicHeader } from './tabs.js';
 
 const REFRESH_MS = 3000;
@@ -25,19 +25,18 @@ function partitionTable(description, previous, elapsedSeconds) {
     }));
 }
 
-function configEditor(description, mayAlter, onSaved) {
+/** The settings form; `status` lies outside it, so that what a save says outlives the form it rebuilds. */
+function configEditor(description, mayAlter, onSaved, status) {
   const fields = Object.entries(description.config).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => {
     const input = h('input', { id: `config-${key}`, value: String(value), 'data-key': key, disabled: !mayAlter,
       'aria-label': key });
     return { key, value, input };
   });
-  const status = h('p', { role: 'status', id: 'config-status' });
   const form = h('form', { id: 'config-form' },
     table('Settings in force (Kafka\'s names)', ['Setting', 'Value'],
       fields.map(({ key, input }) => [h('code', {}, key), input])),
     h('div', { class: 'controls' }, h('button', { type: 'submit', disabled: !mayAlter }, 'Save changed settings'),
-      mayAlter ? null : h('span', { class: 'note' }, 'Changing settings needs ALTER_CONFIGS on the topic.')),
-    status);
+      mayAlter ? null : h('span', { class: 'note' }, 'Changing settings needs ALTER_CONFIGS on the topic.')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     alertProblem(null);
@@ -103,11 +102,13 @@ export async function render(container, params, context) {
   const partitions = h('div', { id: 'partitions' }, 'Loading…');
   const charts = h('div', { class: 'cards' });
   const settings = h('div', { id: 'settings' });
+  const settingsStatus = h('p', { role: 'status', id: 'config-status' });
   const manage = h('div', { id: 'manage' });
   container.append(
     h('section', { 'aria-labelledby': 'partitions-heading' }, h('h2', { id: 'partitions-heading' }, 'Partitions'), partitions),
     h('section', { 'aria-labelledby': 'rates-heading' }, h('h2', { id: 'rates-heading' }, 'Records per second'), charts),
-    h('section', { 'aria-labelledby': 'settings-heading' }, h('h2', { id: 'settings-heading' }, 'Settings'), settings),
+    h('section', { 'aria-labelledby': 'settings-heading' }, h('h2', { id: 'settings-heading' }, 'Settings'), settings,
+      settingsStatus),
     h('section', { 'aria-labelledby': 'manage-heading' }, h('h2', { id: 'manage-heading' }, 'Grow or delete'), manage));
 
   let previous = null;
@@ -118,12 +119,12 @@ export async function render(container, params, context) {
     try {
       const description = await call(`/topics/${seg(topic)}`);
       const now = performance.now();
-      show(partitions, partitionTable(description, previous, (now - previousAt) / 1000));
+      refresh(partitions, partitionTable(description, previous, (now - previousAt) / 1000));
       previous = description;
       previousAt = now;
       if (full) {
         show(settings, configEditor(description, context.may(description.authorizedOperations, 'ALTER_CONFIGS'),
-          () => load(true)));
+          () => load(true), settingsStatus));
         show(manage, actions(description, context, () => load(true)));
       }
     } catch (error) {

@@ -133,20 +133,20 @@ class SharedSecurityTest extends SharedDatabaseStackTest {
 				TestSocket second = TestSocket.withHeaders(port(), path, auth)) {
 			await("B counts the two sockets held on A").atMost(Duration.ofSeconds(10)).until(() -> {
 				try (TestSocket onB = TestSocket.withHeaders(nodeB.port(), path, auth)) {
-					return waitedForClose(onB);
+					return refused(onB);
 				}
 			});
 			first.close();
 			await("B sees the socket closed on A").atMost(Duration.ofSeconds(10)).until(() -> {
 				try (TestSocket onB = TestSocket.withHeaders(nodeB.port(), path, auth)) {
-					return !waitedForClose(onB);
+					return !refused(onB);
 				}
 			});
 		}
 	}
 
-	/** Whether the server closes the socket within a second, as it does past the cap (1008, RESOURCE_LIMIT). */
-	private static boolean waitedForClose(TestSocket socket) {
+	/** Whether the server refuses the socket past the cap: closed within a second, 1008, RESOURCE_LIMIT. */
+	private static boolean refused(TestSocket socket) {
 		try {
 			TestSocket.Closed closed = socket.awaitClose(Duration.ofSeconds(1));
 			assertThat(closed.code()).isEqualTo(1008);
