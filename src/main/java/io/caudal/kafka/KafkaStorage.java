@@ -28,7 +28,6 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -46,8 +45,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * sets them, not Caudal's fsync-before-ack default.
  * <p>
  * Caudal picks each record's partition before it gets here (murmur2, as Kafka's producer), so the producer only
- * sends. The records of one request to one partition are sent while holding that partition's lock, so they get
- * contiguous offsets: the producer keeps a partition's records in order, without gaps or duplicates.
+ * sends. The records of one request to one partition are sent while holding that partition's lock, so that this
+ * node's other requests do not come between them; another node's records may (its producer's batch may land between
+ * two of this one's), so each record's offset is the one Kafka acknowledged for it.
  */
 public final class KafkaStorage implements Storage {
 
@@ -159,17 +159,17 @@ public final class KafkaStorage implements Storage {
 	}
 
 	@Override
-	public Map<Integer, CompletableFuture<Long>> append(String topic, Map<Integer, List<NewRecord>> batches,
+	public Map<Integer, CompletableFuture<long[]>> append(String topic, Map<Integer, List<NewRecord>> batches,
 			IdempotencyMark mark) {
 		Topic current = this.topics.get(topic);
 		batches.keySet().forEach(partition -> checkPartition(current, partition));
-		Map<Integer, CompletableFuture<Long>> appended = new LinkedHashMap<>();
+		Map<Integer, CompletableFuture<long[]>> appended = new LinkedHashMap<>();
 		batches.forEach((partition, records) -> appended.put(partition, send(topic, partition, records, mark)));
 		return appended;
 	}
 
-	private CompletableFuture<Long> send(String topic, int partition, List<NewRecord> records, IdempotencyMark mark) {
-		CompletableFuture<Long> stored = new CompletableFuture<>();
+	private CompletableFuture<long[]> send(String topic, int partition, List<NewRecord> records, IdempotencyMark mark) {
+		CompletableFuture<long[]> stored = new CompletableFuture<>();
 		long[] offsets = new long[records.size()];
 		AtomicInteger pending = new AtomicInteger(records.size());
 		TopicPartition tp = new TopicPartition(topic, partition);
@@ -186,7 +186,8 @@ public final class KafkaStorage implements Storage {
 						}
 						offsets[index] = metadata.offset();
 						if (pending.decrementAndGet() == 0) {
-							complete(stored, tp, offsets, metadata);
+							this.watcher.advance(KafkaReaders.kafka(tp), offsets[offsets.length - 1] + 1);
+							stored.complete(offsets);
 						}
 					});
 				}
@@ -196,15 +197,6 @@ public final class KafkaStorage implements Storage {
 			stored.completeExceptionally(notStored(tp, ex));
 		}
 		return stored;
-	}
-
-	private void complete(CompletableFuture<Long> stored, TopicPartition tp, long[] offsets, RecordMetadata last) {
-		if (offsets[offsets.length - 1] - offsets[0] != offsets.length - 1) {
-			logger.error("{} - A batch's records got offsets {} to {}, not contiguous; answering from the first.", tp,
-					offsets[0], offsets[offsets.length - 1]);
-		}
-		this.watcher.advance(KafkaReaders.kafka(tp), last.offset() + 1);
-		stored.complete(offsets[0]);
 	}
 
 	private static ProducerRecord<byte[], byte[]> producerRecord(String topic, int partition, NewRecord record,

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.LongStream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -178,7 +179,7 @@ public class FileStorage implements Storage {
 	}
 
 	@Override
-	public Map<Integer, CompletableFuture<Long>> append(String topic, Map<Integer, List<NewRecord>> batches,
+	public Map<Integer, CompletableFuture<long[]>> append(String topic, Map<Integer, List<NewRecord>> batches,
 			IdempotencyMark mark) {
 		BatchTag tag = (mark != null) ? new BatchTag(mark.keyHash(), mark.partitionCount(), mark.bodyHash()) : null;
 		Map<Integer, PreparedAppend> prepared = new LinkedHashMap<>();
@@ -190,9 +191,9 @@ public class FileStorage implements Storage {
 			prepared.values().forEach(PreparedAppend::cancel);
 			throw ex;
 		}
-		Map<Integer, CompletableFuture<Long>> appended = new LinkedHashMap<>();
+		Map<Integer, CompletableFuture<long[]>> appended = new LinkedHashMap<>();
 		prepared.forEach((partition, append) -> appended.put(partition,
-				stored(new TopicPartition(topic, partition), append.commit())));
+				stored(new TopicPartition(topic, partition), append.commit(), batches.get(partition).size())));
 		return appended;
 	}
 
@@ -232,10 +233,11 @@ public class FileStorage implements Storage {
 		}
 	}
 
-	private static CompletableFuture<Long> stored(TopicPartition partition, CompletableFuture<AppendResult> appended) {
+	private static CompletableFuture<long[]> stored(TopicPartition partition, CompletableFuture<AppendResult> appended,
+			int records) {
 		return appended.handle((result, failure) -> {
 			if (failure == null) {
-				return result.baseOffset();
+				return LongStream.range(result.baseOffset(), result.baseOffset() + records).toArray();
 			}
 			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
 					? failure.getCause() : failure;

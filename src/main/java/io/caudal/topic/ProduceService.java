@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.LongStream;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
@@ -130,7 +131,7 @@ public class ProduceService {
 		if (entry != null && !batches.isEmpty()) {
 			this.keys.writing(topicName, idempotency.keyHash(), entry, batches.keySet());
 		}
-		Map<Integer, CompletableFuture<Long>> appended = batches.isEmpty() ? Map.of()
+		Map<Integer, CompletableFuture<long[]>> appended = batches.isEmpty() ? Map.of()
 				: this.storage.append(topicName, batches, (entry != null)
 						? new IdempotencyMark(idempotency.keyHash(), entry.partitionCount(), idempotency.bodyHash())
 						: null);
@@ -140,7 +141,9 @@ public class ProduceService {
 			if (entry != null) {
 				appended.forEach((partition, stored) -> {
 					if (!stored.isCompletedExceptionally()) {
-						this.keys.stored(entry, partition, stored.join(), batches.get(partition).size());
+						// Kept as first offset and count: a retry answers from them, right unless another node's
+						// records came between this batch's (Kafka only; see the README).
+						this.keys.stored(entry, partition, stored.join()[0], batches.get(partition).size());
 					}
 				});
 				this.keys.finish(topicName, idempotency.keyHash(), entry);
@@ -150,9 +153,11 @@ public class ProduceService {
 						? failure.getCause() : failure;
 				throw (cause instanceof CaudalException caudal) ? caudal : new CompletionException(cause);
 			}
-			Map<Integer, Long> baseOffsets = new LinkedHashMap<>(storedBefore);
-			appended.forEach((partition, result) -> baseOffsets.put(partition, result.join()));
-			List<RecordPosition> positions = positions(partitionOf, timestampOf, baseOffsets);
+			Map<Integer, long[]> offsets = new LinkedHashMap<>();
+			storedBefore.forEach((partition, base) -> offsets.put(partition,
+					LongStream.range(base, base + countOf(partitionOf, partition)).toArray()));
+			appended.forEach((partition, result) -> offsets.put(partition, result.join()));
+			List<RecordPosition> positions = positions(partitionOf, timestampOf, offsets);
 			if (!storedBefore.isEmpty()) {
 				positions = withStoredTimestamps(topicName, positions, storedBefore.keySet());
 			}
@@ -182,14 +187,25 @@ public class ProduceService {
 		return stored;
 	}
 
-	private static List<RecordPosition> positions(int[] partitionOf, long[] timestampOf, Map<Integer, Long> baseOffsets) {
-		Map<Integer, Long> nextOffset = new LinkedHashMap<>(baseOffsets);
+	/** Each record's position, from its partition's offsets in request order. */
+	private static List<RecordPosition> positions(int[] partitionOf, long[] timestampOf, Map<Integer, long[]> offsets) {
+		Map<Integer, Integer> nextIndex = new HashMap<>();
 		List<RecordPosition> positions = new ArrayList<>(partitionOf.length);
 		for (int i = 0; i < partitionOf.length; i++) {
-			long offset = nextOffset.merge(partitionOf[i], 1L, Long::sum) - 1;
-			positions.add(new RecordPosition(partitionOf[i], offset, timestampOf[i]));
+			int index = nextIndex.merge(partitionOf[i], 1, Integer::sum) - 1;
+			positions.add(new RecordPosition(partitionOf[i], offsets.get(partitionOf[i])[index], timestampOf[i]));
 		}
 		return positions;
+	}
+
+	private static int countOf(int[] partitionOf, int partition) {
+		int count = 0;
+		for (int each : partitionOf) {
+			if (each == partition) {
+				count++;
+			}
+		}
+		return count;
 	}
 
 	/**

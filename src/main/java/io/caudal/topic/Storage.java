@@ -58,19 +58,20 @@ public interface Storage extends AutoCloseable {
 	void deleteTopic(String name);
 
 	/**
-	 * Appends one batch to each of several partitions of a topic, with contiguous offsets in list order. Every batch
+	 * Appends one batch to each of several partitions of a topic, with offsets in list order. Every batch
 	 * is checked and given room before the first is written, so a refusal writes nothing. Each future completes once
 	 * its batch is as durable as the topic's settings ask (for the file engine: fsynced when {@code flush.ms} is 0);
 	 * only then can readers see it. A future completes exceptionally with {@link CaudalException}
 	 * {@link ErrorCode#STORAGE_ERROR} when nothing of its batch was stored; the batches of the other partitions may
 	 * have been stored all the same.
 	 * @param batches per partition, one or more records, each within the topic's {@code max.message.bytes}
-	 * @return per partition, the offset given to its first record
+	 * @return per partition, the offset given to each record, in list order: contiguous on the file engine; on a
+	 * Kafka cluster another node's records may come between two of them
 	 * @throws CaudalException {@link ErrorCode#TOPIC_NOT_FOUND}, {@link ErrorCode#PARTITION_NOT_FOUND},
 	 * {@link ErrorCode#RECORD_TOO_LARGE} when the topic's limit shrank since the caller checked, or
 	 * {@link ErrorCode#STORAGE_ERROR} when a partition cannot take a batch now; nothing is written then
 	 */
-	default Map<Integer, CompletableFuture<Long>> append(String topic, Map<Integer, List<NewRecord>> batches) {
+	default Map<Integer, CompletableFuture<long[]>> append(String topic, Map<Integer, List<NewRecord>> batches) {
 		return append(topic, batches, null);
 	}
 
@@ -79,7 +80,7 @@ public interface Storage extends AutoCloseable {
 	 * by {@link #markedBatches} exactly when the records are.
 	 * @param mark null for none
 	 */
-	Map<Integer, CompletableFuture<Long>> append(String topic, Map<Integer, List<NewRecord>> batches,
+	Map<Integer, CompletableFuture<long[]>> append(String topic, Map<Integer, List<NewRecord>> batches,
 			IdempotencyMark mark);
 
 	/**

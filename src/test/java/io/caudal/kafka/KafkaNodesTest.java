@@ -2,8 +2,10 @@ package io.caudal.kafka;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.caudal.support.ChildServer;
@@ -37,6 +39,54 @@ class KafkaNodesTest extends KafkaStackTest {
 		if (nodeB != null) {
 			nodeB.close();
 		}
+	}
+
+	/**
+	 * Two nodes write one partition at once, with requests larger than one batch of Kafka's producer: a request's
+	 * records may then be split around the other node's. Every answer must still name each record's own offset.
+	 */
+	@Test
+	void producedOffsetsAreEachRecordsOwnWhenTwoNodesWriteOnePartition() throws Exception {
+		String name = topic("interleaved");
+		assertThat(this.http.post("/topics", "{\"name\":\"" + name + "\"}").status()).isEqualTo(201);
+		Map<String, Long> answered = new ConcurrentHashMap<>();
+		CompletableFuture<?>[] writers = new CompletableFuture<?>[2];
+		TestHttp[] nodes = { this.http, nodeB.http() };
+		for (int node = 0; node < 2; node++) {
+			TestHttp through = nodes[node];
+			String writer = "node" + node;
+			writers[node] = CompletableFuture.runAsync(() -> {
+				for (int request = 0; request < 8; request++) {
+					StringBuilder body = new StringBuilder("{\"records\":[");
+					for (int i = 0; i < 300; i++) {
+						body.append(i == 0 ? "" : ",").append("{\"value\":\"").append(writer).append('-')
+							.append(request).append('-').append(i).append("-").append("x".repeat(150)).append("\"}");
+					}
+					Response produced = through.post("/topics/" + name + "/records", body.append("]}").toString());
+					assertThat(produced.status()).as(produced.toString()).isEqualTo(200);
+					for (int i = 0; i < 300; i++) {
+						answered.put(writer + "-" + request + "-" + i,
+								produced.json().get("offsets").get(i).get("offset").asLong());
+					}
+				}
+			});
+		}
+		CompletableFuture.allOf(writers).get(120, TimeUnit.SECONDS);
+
+		Map<Long, String> stored = new HashMap<>();
+		long next = 0;
+		while (stored.size() < answered.size()) {
+			Response page = this.http.get("/topics/" + name + "/partitions/0/records?offset=" + next
+					+ "&maxRecords=500&maxBytes=1048576");
+			assertThat(page.status()).as(page.toString()).isEqualTo(200);
+			for (var record : page.json().get("records")) {
+				String value = record.get("value").asString();
+				stored.put(record.get("offset").asLong(), value.substring(0, value.lastIndexOf('-')));
+			}
+			next = page.json().get("nextOffset").asLong();
+		}
+		answered.forEach((record, offset) -> assertThat(stored.get(offset)).as("the record answered at %d", offset)
+			.isEqualTo(record));
 	}
 
 	@Test

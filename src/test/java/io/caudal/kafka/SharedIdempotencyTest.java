@@ -58,7 +58,7 @@ class SharedIdempotencyTest extends SharedDatabaseStackTest {
 			.append(name, Map.of(0, List.of(new NewRecord(null, "\"once\"".getBytes(StandardCharsets.UTF_8), List.of(),
 					System.currentTimeMillis()))), new IdempotencyMark(request.keyHash(), (short) 1, request.bodyHash()))
 			.get(0)
-			.get();
+			.get()[0];
 		// The node dies here: the ledger never hears how the write went.
 
 		Response early = this.http.produceWithKey(name, "after-write", BODY);

@@ -60,7 +60,8 @@ class FileStorageTest {
 		batches.put(0, List.of(record("c")));
 
 		Map<Integer, Long> offsets = new LinkedHashMap<>();
-		this.harness.storage.append("orders", batches).forEach((partition, first) -> offsets.put(partition, first.join()));
+		this.harness.storage.append("orders", batches)
+			.forEach((partition, stored) -> offsets.put(partition, stored.join()[0]));
 
 		assertThat(offsets).containsExactly(Map.entry(1, 0L), Map.entry(0, 0L));
 		assertThat(this.harness.storage.state(new TopicPartition("orders", 1)).endOffset()).isEqualTo(2);

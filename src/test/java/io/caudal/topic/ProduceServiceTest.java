@@ -46,8 +46,8 @@ class ProduceServiceTest {
 
 	@Test
 	void answersOffsetsInRequestOrderAcrossPartitions() {
-		given(this.storage.append(eq("orders"), anyMap(), any())).willReturn(Map.of(0, CompletableFuture.completedFuture(10L),
-				1, CompletableFuture.completedFuture(7L)));
+		given(this.storage.append(eq("orders"), anyMap(), any())).willReturn(Map.of(0, stored(10, 11),
+				1, stored(7)));
 		List<RecordPosition> positions = this.service
 			.produce("orders", List.of(record(0, 100L), record(1, 200L), record(0, 300L)))
 			.join();
@@ -56,9 +56,16 @@ class ProduceServiceTest {
 	}
 
 	@Test
+	void answersTheOffsetKafkaGaveEachRecordWhenAnotherNodesRecordsCameBetween() {
+		given(this.storage.append(eq("orders"), anyMap(), any())).willReturn(Map.of(0, stored(10, 14)));
+		assertThat(this.service.produce("orders", List.of(record(0, 100L), record(0, 200L))).join())
+			.containsExactly(new RecordPosition(0, 10, 100), new RecordPosition(0, 14, 200));
+	}
+
+	@Test
 	void aFailedWriteAnswersTheStoragesProblem() {
 		given(this.storage.append(eq("orders"), anyMap(), any())).willReturn(Map.of(0, CompletableFuture
-			.failedFuture(new CaudalException(ErrorCode.STORAGE_ERROR, "Partition orders-0 could not store it."))));
+			.<long[]>failedFuture(new CaudalException(ErrorCode.STORAGE_ERROR, "Partition orders-0 could not store it."))));
 		CompletableFuture<List<RecordPosition>> answer = this.service.produce("orders", List.of(record(0, 1L)));
 		assertThatThrownBy(answer::join).isInstanceOf(CompletionException.class)
 			.cause()
@@ -89,7 +96,7 @@ class ProduceServiceTest {
 	void aRetryOfARequestCutOffPartWayWritesOnlyTheMissingBatch() {
 		IdempotencyKeys.Request key = key("k", "both");
 		given(this.storage.append(eq("orders"), anyMap(), any())).willReturn(Map.of(0,
-				CompletableFuture.completedFuture(10L), 1, CompletableFuture
+				stored(10), 1, CompletableFuture
 					.failedFuture(new CaudalException(ErrorCode.STORAGE_ERROR, "Partition orders-1 could not store it."))));
 		List<ProduceRecord> records = List.of(record(0, 100L), record(1, 200L));
 		assertThatThrownBy(this.service.produce("orders", records, key)::join).cause()
@@ -97,7 +104,7 @@ class ProduceServiceTest {
 					ex -> assertThat(ex.code()).isEqualTo(ErrorCode.STORAGE_ERROR));
 
 		given(this.storage.append(eq("orders"), anyMap(), any()))
-			.willReturn(Map.of(1, CompletableFuture.completedFuture(7L)));
+			.willReturn(Map.of(1, stored(7)));
 		assertThat(this.service.produce("orders", records, key).join())
 			.containsExactly(new RecordPosition(0, 10, 100), new RecordPosition(1, 7, 200));
 		ArgumentCaptor<Map<Integer, List<NewRecord>>> written = ArgumentCaptor.captor();
@@ -112,14 +119,14 @@ class ProduceServiceTest {
 
 	@Test
 	void aKeyIsInUseWhileItsRequestIsInFlightThenAnswersAgainAndRefusesAnotherBody() {
-		CompletableFuture<Long> pending = new CompletableFuture<>();
+		CompletableFuture<long[]> pending = new CompletableFuture<>();
 		given(this.storage.append(eq("orders"), anyMap(), any())).willReturn(Map.of(0, pending));
 		List<ProduceRecord> records = List.of(record(0, 100L));
 		CompletableFuture<List<RecordPosition>> first = this.service.produce("orders", records, key("k", "a"));
 		assertThatThrownBy(() -> this.service.produce("orders", records, key("k", "a"))).isInstanceOfSatisfying(
 				CaudalException.class, ex -> assertThat(ex.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_IN_USE));
 
-		pending.complete(3L);
+		pending.complete(new long[] { 3 });
 		assertThat(first.join()).containsExactly(new RecordPosition(0, 3, 100));
 		assertThat(this.service.produce("orders", records, key("k", "a")).join())
 			.containsExactly(new RecordPosition(0, 3, 100));
@@ -131,7 +138,7 @@ class ProduceServiceTest {
 	@Test
 	void aRefusedRequestFreesItsKeyAndPastTheBoundANewKeyIsRefusedNotForgotten() {
 		given(this.storage.append(eq("orders"), anyMap(), any()))
-			.willReturn(Map.of(0, CompletableFuture.completedFuture(0L)));
+			.willReturn(Map.of(0, stored(0)));
 		assertThatThrownBy(() -> this.service.produce("orders", List.of(record(0, -5L)), key("free", "bad")))
 			.isInstanceOfSatisfying(CaudalException.class,
 					ex -> assertThat(ex.code()).isEqualTo(ErrorCode.INVALID_TIMESTAMP));
@@ -152,6 +159,11 @@ class ProduceServiceTest {
 
 	private static ProduceRecord record(int partition, Long timestamp) {
 		return new ProduceRecord(null, "v".getBytes(StandardCharsets.UTF_8), List.of(), partition, timestamp);
+	}
+
+	/** A storage answer: each record's offset. */
+	private static CompletableFuture<long[]> stored(long... offsets) {
+		return CompletableFuture.completedFuture(offsets);
 	}
 
 }
