@@ -7,7 +7,7 @@
 # number is the median. Writes bench/results/<date>-<commit>-cluster[-quick].md.
 #
 #   bench/cluster.sh              the full run, 3 rounds (about 20 minutes on 2 cores)
-#   bench/cluster.sh --quick      a smoke run of every row, 1 round, short windows (about 5 minutes)
+#   bench/cluster.sh --quick      a smoke run of every row, 1 round, short windows (about 6 minutes)
 #   bench/cluster.sh --rounds N   N rounds instead
 #   bench/cluster.sh --no-build   use the jars and classpath already built
 #
