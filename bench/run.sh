@@ -41,34 +41,10 @@ RUN_START=$(date +%s)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -qv '^?? bench/' && echo " + uncommitted changes" || true)
 cut -d' ' -f1-3 /proc/loadavg >"$WORK/loadavg.start"
-log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$WORK/run.log" >&2; }
-
-# ---------------------------------------------------------------------------------------------
-# Build: Caudal's jar, the load generators, Kafka's classpath (Maven Central only).
-maven() { # offline first (nothing to fetch on a warm machine), then online
-	(cd "$ROOT" && ./mvnw -q -o "$@") >>"$WORK/logs/build.log" 2>&1 || (cd "$ROOT" && ./mvnw -q "$@") >>"$WORK/logs/build.log" 2>&1
-}
-CAUDAL_JAR=${CAUDAL_JAR:-$ROOT/target/caudal-0.1.0-SNAPSHOT.jar}
-if [[ $BUILD == 1 ]]; then
-	log "Building Caudal, the load generators and Kafka's classpath (log: $WORK/logs/build.log)"
-	maven -DskipTests package
-	maven -f bench/pom.xml package
-	maven -f bench/kafka/pom.xml generate-resources
-fi
-for f in "$CAUDAL_JAR" "$BENCH/target/caudal-bench-0.1.0-SNAPSHOT.jar" "$BENCH/kafka/target/kafka.classpath"; do
-	[[ -f $f ]] || { echo "Missing $f: run without --no-build" >&2; exit 1; }
-done
-BENCH_CP="$BENCH/target/caudal-bench-0.1.0-SNAPSHOT.jar:$(cat "$BENCH/target/bench.classpath")"
-KAFKA_CP=$(cat "$BENCH/kafka/target/kafka.classpath")
-KAFKA_LOG4J=(-Dlog4j2.configurationFile="$BENCH/kafka/log4j2.properties")
-# Both sides' load generators: the same JVM options; Kafka's with the broker's classpath (its
-# client) and its log configuration.
-GEN_JVM=(-Xmx512m -XX:+UseParallelGC)
-BENCH_CMD=(java "${GEN_JVM[@]}" -cp "$BENCH_CP" io.caudal.bench.Bench)
-KAFKA_GEN_CMD=(java "${GEN_JVM[@]}" "${KAFKA_LOG4J[@]}" -Dbench.log.level=WARN
-	-Dbench.log.file="$WORK/logs/kafka-clients.log" -cp "$BENCH_CP:$KAFKA_CP" io.caudal.bench.Bench)
-bench() { "${BENCH_CMD[@]}" "$@"; }
-kafka_gen() { "${KAFKA_GEN_CMD[@]}" "$@"; }
+# The build, the generators' and tools' command lines, free_port, start_kafka, kafka_topic.
+source "$BENCH/lib.sh"
+if [[ $BUILD == 1 ]]; then build_all; fi
+require_built
 
 # ---------------------------------------------------------------------------------------------
 # The workloads of this mode.
@@ -107,13 +83,8 @@ row e2e-nofsync e2e "end-to-end latency, 100 B, $E2E_RATE records/s" nofsync e2e
 row idle idle "$IDLE_SOCKETS idle sockets" none idle -
 
 # ---------------------------------------------------------------------------------------------
-# Process helpers: ports, readiness, peak RSS and CPU of the server under test. RES and LOGS are
-# the current round's directories.
-free_port() {
-	local port=$1
-	while ss -ltn "sport = :$port" | grep -q LISTEN; do port=$((port + 1)); done
-	echo "$port"
-}
+# Process helpers: peak RSS and CPU of the server under test. RES and LOGS are the current
+# round's directories.
 SERVER_PID=
 RSS_PID=
 RES=
@@ -184,15 +155,11 @@ measure() {
 	echo >&2
 }
 stop_server() {
-	if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-		kill -TERM "$SERVER_PID"
-		for _ in $(seq 1 60); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
-		kill -KILL "$SERVER_PID" 2>/dev/null || true
-		wait "$SERVER_PID" 2>/dev/null || true
-	fi
+	stop_process "$SERVER_PID"
 	SERVER_PID=
 }
-cleanup() { kill "$RSS_PID" 2>/dev/null || true; stop_server; }
+# KAFKA_PID too: a broker still starting is not yet the server under test.
+cleanup() { kill "$RSS_PID" 2>/dev/null || true; stop_server; stop_process "$KAFKA_PID"; }
 trap cleanup EXIT
 
 # Idle: live heap and CPU with no sockets, then with the sockets open and idle.
@@ -236,7 +203,6 @@ idle_measure() { # side command...; the command prints OPEN when its sockets are
 
 # ---------------------------------------------------------------------------------------------
 # Caudal
-CURL=(curl -s --max-time 30)
 CAUDAL_JVM=(-Xmx1g)
 WS_KIND=
 SSE_STATUS=
@@ -254,11 +220,7 @@ caudal_round() {
 	java "${jvm[@]}" -jar "$CAUDAL_JAR" --server.address=127.0.0.1 --server.port="$port" \
 		--caudal.data-dir="$WORK/caudal-data" >"$LOGS/caudal.log" 2>&1 &
 	SERVER_PID=$!
-	for _ in $(seq 1 180); do
-		"${CURL[@]}" -f "$CAUDAL/actuator/health" >/dev/null 2>&1 && break
-		kill -0 "$SERVER_PID" 2>/dev/null || { echo "Caudal did not start; see $LOGS/caudal.log" >&2; exit 1; }
-		sleep 0.5
-	done
+	wait_for_caudal "$CAUDAL" "$SERVER_PID" "$LOGS/caudal.log"
 
 	# Both servers are warmed up the same way before anything is measured, so that their JIT
 	# compilers do not charge the first rows: produce in batches of 1 (16 producers) and of 100,
@@ -341,54 +303,14 @@ caudal_topic() { # name partitions flush.ms
 }
 
 # ---------------------------------------------------------------------------------------------
-# Kafka: one broker, KRaft combined mode, JVM options of Kafka's own start scripts.
-TOOL_JVM=(-Xmx512m "${KAFKA_LOG4J[@]}" -Dbench.log.level=WARN -Dbench.log.file="$WORK/logs/kafka-tools.log")
-KAFKA_TOOL=(java "${TOOL_JVM[@]}" -cp "$KAFKA_CP")
-kafka_tool() { "${KAFKA_TOOL[@]}" "$@"; }
+# Kafka
 # The topic config of a durability: with fsync, the broker flushes the log after every append,
 # before it answers, as Caudal does at flush.ms 0; without, Kafka's default.
 kafka_durability() { if [[ $1 == fsync ]]; then echo flush.messages=1; fi; }
 kafka_round() {
 	start_round kafka "$1"
-	local port controller kdir=$WORK/kafka
-	port=$(free_port 19092)
-	controller=$(free_port $((port + 1)))
-	rm -rf "$kdir"
-	mkdir -p "$kdir/data"
-	cat >"$kdir/server.properties" <<-EOF
-		process.roles=broker,controller
-		node.id=1
-		controller.quorum.bootstrap.servers=127.0.0.1:$controller
-		listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
-		advertised.listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
-		controller.listener.names=CONTROLLER
-		inter.broker.listener.name=PLAINTEXT
-		listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-		log.dirs=$kdir/data
-		num.partitions=1
-		offsets.topic.replication.factor=1
-		transaction.state.log.replication.factor=1
-		transaction.state.log.min.isr=1
-		share.coordinator.state.topic.replication.factor=1
-		share.coordinator.state.topic.min.isr=1
-		group.initial.rebalance.delay.ms=0
-	EOF
-	log "Formatting Kafka's storage and starting the broker on 127.0.0.1:$port"
-	local cluster_id
-	cluster_id=$(kafka_tool kafka.tools.StorageTool random-uuid)
-	kafka_tool kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$kdir/server.properties" \
-		>"$LOGS/kafka-format.log" 2>&1
-	java -Xms1g -Xmx1g -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
-		-XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true "${KAFKA_LOG4J[@]}" \
-		-Dbench.log.file="$LOGS/kafka-server.log" -cp "$KAFKA_CP" kafka.Kafka "$kdir/server.properties" \
-		>"$LOGS/kafka-server.out" 2>&1 &
-	SERVER_PID=$!
-	for _ in $(seq 1 180); do
-		grep -q 'Kafka Server started' "$LOGS/kafka-server.log" 2>/dev/null && break
-		kill -0 "$SERVER_PID" 2>/dev/null || { echo "Kafka did not start; see $LOGS/kafka-server.log" >&2; exit 1; }
-		sleep 0.5
-	done
-	BOOT=127.0.0.1:$port
+	start_kafka "$WORK/kafka" "$LOGS"
+	SERVER_PID=$KAFKA_PID
 
 	if ((SERVER_WARMUP_S > 0)); then
 		log "kafka: warm-up, about $((SERVER_WARMUP_S * 3 / 2)) s, not measured"
@@ -428,9 +350,7 @@ kafka_round() {
 		--record-size 100 --warmup-ms 0 --duration-ms 600000 --max-records "$CONSUME_RECORDS" >"$LOGS/kafka.load.log" 2>&1
 	measure kafka consume "${KAFKA_TOOL[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOT" \
 		--topic consume --num-records "$CONSUME_RECORDS" --group bench-consume --timeout 60000
-	# start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
-	awk -F', ' 'NF >= 10 && $5 ~ /^[0-9]+$/ { printf "records=%d\nrecordsPerSec=%.1f\nmibPerSec=%.2f\nrebalanceMs=%d\nfetchMs=%d\n",
-		$5, $10, $9, $7, $8 }' "$LOGS/kafka.consume.log" | tail -5 >>"$RES/kafka.consume"
+	consumer_performance_result "$LOGS/kafka.consume.log" >>"$RES/kafka.consume"
 
 	for d in fsync nofsync; do
 		kafka_topic "e2e-$d" 1 $(kafka_durability "$d")
@@ -444,15 +364,8 @@ kafka_round() {
 		--hold-ms "$HOLD_MS" --stop-file "$WORK/idle.stop"
 	log "Stopping Kafka"
 	stop_server
+	KAFKA_PID=
 }
-kafka_topic() { # name partitions [topic config key=value]...
-	local name=$1 partitions=$2 config=() c
-	shift 2
-	for c in "$@"; do config+=(--config "$c"); done
-	kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOT" --create --topic "$name" \
-		--partitions "$partitions" --replication-factor 1 "${config[@]}" >>"$LOGS/kafka-topics.log" 2>&1
-}
-
 for round in $(seq 1 "$ROUNDS"); do
 	caudal_round "$round"
 	kafka_round "$round"

@@ -22,7 +22,8 @@ import org.HdrHistogram.Histogram;
  * is produced on the {@link OpenLoop} schedule; each record's value carries its due time, and its
  * latency is taken when a {@code records} frame brings it back. A warm-up first, not measured. The
  * produce answer's latency is kept too, to tell the write from the push. {@link KafkaEndToEnd} is
- * Kafka's side.
+ * Kafka's side. With {@code tail-url}, the WebSocket tails the topic through that node while the
+ * records are produced through {@code url}: the latency across two nodes of one cluster.
  */
 final class EndToEnd {
 
@@ -34,7 +35,7 @@ final class EndToEnd {
 		long durationMs = options.number("duration-ms", 10_000);
 		int recordSize = options.integer("record-size", 100);
 		URI produce = URI.create(url + "/topics/" + topic + "/records");
-		URI tail = URI.create(url.replaceFirst("^http", "ws") + "/ws/topics/" + topic + "?from=latest&credit=10000");
+		URI tail = URI.create(options.string("tail-url", url).replaceFirst("^http", "ws") + "/ws/topics/" + topic + "?from=latest&credit=10000");
 
 		HttpClient client = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)

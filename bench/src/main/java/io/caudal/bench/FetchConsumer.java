@@ -20,7 +20,8 @@ import org.HdrHistogram.Histogram;
  * once). No more work per record than Kafka's ConsumerPerformance: each answer is taken as bytes
  * and its records counted from the {@code nextOffset} it ends with (offsets are dense in these
  * topics), with no parsing and nothing built per record. Bounded by the end offset each answer
- * reports and by {@code timeout-ms}.
+ * reports and by {@code timeout-ms}. The reader of partition p asks node p mod n of the
+ * comma-separated {@code url}.
  */
 final class FetchConsumer {
 
@@ -29,7 +30,8 @@ final class FetchConsumer {
 	private static final byte[] END_OFFSET = "\"endOffset\":".getBytes(StandardCharsets.US_ASCII);
 
 	static void run(Options options) throws Exception {
-		String base = options.string("url") + "/topics/" + options.string("topic") + "/partitions/";
+		String[] urls = options.string("url").split(",");
+		String path = "/topics/" + options.string("topic") + "/partitions/";
 		int partitions = options.integer("partitions", 1);
 		int maxRecords = options.integer("max-records", 10_000);
 		long maxBytes = options.number("max-bytes", 8L << 20);
@@ -43,7 +45,7 @@ final class FetchConsumer {
 		CountDownLatch go = new CountDownLatch(1);
 		List<Reader> readers = new ArrayList<>();
 		for (int p = 0; p < partitions; p++) {
-			Reader reader = new Reader(client, base + p + "/records?maxRecords=" + maxRecords + "&maxBytes=" + maxBytes
+			Reader reader = new Reader(client, urls[p % urls.length] + path + p + "/records?maxRecords=" + maxRecords + "&maxBytes=" + maxBytes
 					+ "&offset=", go, deadline);
 			reader.thread = new Thread(reader, "fetch-" + p);
 			reader.thread.start();

@@ -19,12 +19,13 @@ import org.HdrHistogram.Histogram;
  * unkeyed records whose stored value is exactly {@code record-size} bytes (a JSON string of
  * capital letters). A warm-up, then a measured window; every thread stops at the end of the window
  * or when {@code max-records} have been sent, whichever comes first. Latency is per request, from
- * send to the durable answer.
+ * send to the durable answer. Producer i sends to node i mod n of the comma-separated {@code url}.
  */
 final class Produce {
 
 	static void run(Options options) throws Exception {
-		URI uri = URI.create(options.string("url") + "/topics/" + options.string("topic") + "/records");
+		String[] urls = options.string("url").split(",");
+		String path = "/topics/" + options.string("topic") + "/records";
 		int producers = options.integer("producers", 1);
 		int batch = options.integer("batch", 1);
 		int recordSize = options.integer("record-size", 100);
@@ -36,17 +37,17 @@ final class Produce {
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(5))
 			.build();
-		HttpRequest request = HttpRequest.newBuilder(uri)
-			.header("Content-Type", "application/json")
-			.timeout(Duration.ofSeconds(60))
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body))
-			.build();
 
 		long startNanos = System.nanoTime();
 		long measureFrom = startNanos + warmupMs * 1_000_000;
 		long measureUntil = measureFrom + durationMs * 1_000_000;
 		List<Worker> workers = new ArrayList<>();
 		for (int i = 0; i < producers; i++) {
+			HttpRequest request = HttpRequest.newBuilder(URI.create(urls[i % urls.length] + path))
+				.header("Content-Type", "application/json")
+				.timeout(Duration.ofSeconds(60))
+				.POST(HttpRequest.BodyPublishers.ofByteArray(body))
+				.build();
 			Worker worker = new Worker(client, request, batch, budget, measureFrom, measureUntil);
 			worker.thread = new Thread(worker, "producer-" + i);
 			workers.add(worker);
