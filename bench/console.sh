@@ -59,7 +59,7 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 mkdir -p "$BENCH/results"
-OUT=$BENCH/results/$(date +%Y-%m-%d)-$COMMIT-console$([[ $RUNS == 1 ]] && echo -quick).md
+OUT=$BENCH/results/$(date +%Y-%m-%d)-$COMMIT-console$([[ $RUNS == 1 ]] && echo -quick || true).md
 {
 	echo "# The console's live tail under load — $(date '+%Y-%m-%d %H:%M %Z')"
 	echo
