@@ -30,20 +30,10 @@ while (($#)); do
 	esac
 	shift
 done
-ROUNDS=${ROUNDS:-$([[ $MODE == quick ]] && echo 1 || echo 3)}
-[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a whole number of at least 1" >&2; exit 2; }
-
 WORK=$BENCH/target/cluster
-rm -rf "$WORK"
-mkdir -p "$WORK/logs"
-RUN_START=$(date +%s)
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-DIRTY=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -qv '^?? bench/' && echo " + uncommitted changes" || true)
-cut -d' ' -f1-3 /proc/loadavg >"$WORK/loadavg.start"
 # The build, the generators' and tools' command lines, free_port, start_kafka, kafka_topic.
 source "$BENCH/lib.sh"
-if [[ $BUILD == 1 ]]; then build_all; fi
-require_built
+begin_run
 LOGS=$WORK/logs
 
 # ---------------------------------------------------------------------------------------------

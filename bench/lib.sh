@@ -5,6 +5,21 @@
 
 log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$WORK/run.log" >&2; }
 
+# After the options (MODE, BUILD, ROUNDS): the rounds, a fresh work folder, what the report's header
+# needs (RUN_START, COMMIT, DIRTY, the load average at the start), then the build.
+begin_run() {
+	ROUNDS=${ROUNDS:-$([[ $MODE == quick ]] && echo 1 || echo 3)}
+	[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a whole number of at least 1" >&2; exit 2; }
+	rm -rf "$WORK"
+	mkdir -p "$WORK/logs"
+	RUN_START=$(date +%s)
+	COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	DIRTY=$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -qv '^?? bench/' && echo " + uncommitted changes" || true)
+	cut -d' ' -f1-3 /proc/loadavg >"$WORK/loadavg.start"
+	if [[ $BUILD == 1 ]]; then build_all; fi
+	require_built
+}
+
 # ---------------------------------------------------------------------------------------------
 # Build: Caudal's jar, the load generators, Kafka's classpath (Maven Central only).
 maven() { # offline first (nothing to fetch on a warm machine), then online
