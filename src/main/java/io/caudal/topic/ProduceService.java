@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.stream.LongStream;
 
 import io.caudal.error.CaudalException;
 import io.caudal.error.ErrorCode;
@@ -154,10 +153,8 @@ public class ProduceService {
 				throw (cause instanceof CaudalException caudal) ? caudal : new CompletionException(cause);
 			}
 			Map<Integer, long[]> offsets = new LinkedHashMap<>();
-			storedBefore.forEach((partition, base) -> offsets.put(partition,
-					LongStream.range(base, base + countOf(partitionOf, partition)).toArray()));
 			appended.forEach((partition, result) -> offsets.put(partition, result.join()));
-			List<RecordPosition> positions = positions(partitionOf, timestampOf, offsets);
+			List<RecordPosition> positions = positions(partitionOf, timestampOf, offsets, storedBefore);
 			if (!storedBefore.isEmpty()) {
 				positions = withStoredTimestamps(topicName, positions, storedBefore.keySet());
 			}
@@ -187,25 +184,22 @@ public class ProduceService {
 		return stored;
 	}
 
-	/** Each record's position, from its partition's offsets in request order. */
-	private static List<RecordPosition> positions(int[] partitionOf, long[] timestampOf, Map<Integer, long[]> offsets) {
+	/**
+	 * Each record's position: the offset its partition's write gave it, in request order, or for a batch an earlier
+	 * try stored, counted up from that batch's first offset.
+	 */
+	private static List<RecordPosition> positions(int[] partitionOf, long[] timestampOf, Map<Integer, long[]> written,
+			Map<Integer, Long> storedBefore) {
 		Map<Integer, Integer> nextIndex = new HashMap<>();
 		List<RecordPosition> positions = new ArrayList<>(partitionOf.length);
 		for (int i = 0; i < partitionOf.length; i++) {
-			int index = nextIndex.merge(partitionOf[i], 1, Integer::sum) - 1;
-			positions.add(new RecordPosition(partitionOf[i], offsets.get(partitionOf[i])[index], timestampOf[i]));
+			int partition = partitionOf[i];
+			int index = nextIndex.merge(partition, 1, Integer::sum) - 1;
+			long[] offsets = written.get(partition);
+			long offset = (offsets != null) ? offsets[index] : storedBefore.get(partition) + index;
+			positions.add(new RecordPosition(partition, offset, timestampOf[i]));
 		}
 		return positions;
-	}
-
-	private static int countOf(int[] partitionOf, int partition) {
-		int count = 0;
-		for (int each : partitionOf) {
-			if (each == partition) {
-				count++;
-			}
-		}
-		return count;
 	}
 
 	/**
